@@ -1,0 +1,112 @@
+package report
+
+import (
+	"context"
+	"runtime"
+	"runtime/metrics"
+	"sync/atomic"
+	"time"
+)
+
+// SampleEvery is how often a running variant's goroutines are sampled.
+// Probe.Begin samples too, so a spike shorter than this is not missed.
+const SampleEvery = time.Millisecond
+
+// Probe watches one variant while it runs: items in flight, items done,
+// retries, and the process's goroutines. Its methods are safe to call from
+// any goroutine.
+type Probe struct {
+	items        int
+	inflight     atomic.Int64
+	peakInflight atomic.Int64
+	done         atomic.Int64
+	retries      atomic.Int64
+	peakG        atomic.Int64
+	peakStack    atomic.Uint64
+}
+
+func newProbe(items int) *Probe { return &Probe{items: items} }
+
+// Begin records that one item started. Pair every Begin with a deferred End.
+func (p *Probe) Begin() {
+	storeMax(&p.peakInflight, p.inflight.Add(1))
+	storeMax(&p.peakG, int64(runtime.NumGoroutine()))
+}
+
+// End records that one item finished, whatever its outcome.
+func (p *Probe) End() {
+	p.inflight.Add(-1)
+	p.done.Add(1)
+}
+
+// Retry records one retried attempt (after a 429, say).
+func (p *Probe) Retry() { p.retries.Add(1) }
+
+// Items is the number of items the variant has to do.
+func (p *Probe) Items() int { return p.items }
+
+// Done is the number of items finished so far.
+func (p *Probe) Done() int { return int(p.done.Load()) }
+
+// Inflight is the number of items running now.
+func (p *Probe) Inflight() int { return int(p.inflight.Load()) }
+
+// Track wraps fn so that every call is counted by p: the scenario's way of
+// measuring a pattern function without the pattern knowing about it.
+func Track[T any](p *Probe, fn func(context.Context, T) error) func(context.Context, T) error {
+	return func(ctx context.Context, item T) error {
+		p.Begin()
+		defer p.End()
+		return fn(ctx, item)
+	}
+}
+
+// sample starts the sampler goroutine. The returned stop ends it and waits
+// until it has ended, so no sampler outlives its variant.
+func (p *Probe) sample(every time.Duration) (stop func()) {
+	quit := make(chan struct{}) // closed by stop: the sampler's only exit
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		stack := []metrics.Sample{{Name: "/memory/classes/heap/stacks:bytes"}}
+		for {
+			p.observe(stack)
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-exited
+	}
+}
+
+// observe takes one sample of the goroutine count and stack memory; stack
+// is the sampler's own metrics buffer.
+func (p *Probe) observe(stack []metrics.Sample) {
+	storeMax(&p.peakG, int64(runtime.NumGoroutine()))
+	metrics.Read(stack)
+	if v := stack[0].Value; v.Kind() == metrics.KindUint64 {
+		for {
+			old := p.peakStack.Load()
+			if v.Uint64() <= old || p.peakStack.CompareAndSwap(old, v.Uint64()) {
+				break
+			}
+		}
+	}
+}
+
+// storeMax raises a to v if v is larger, without a lock.
+func storeMax(a *atomic.Int64, v int64) {
+	for {
+		old := a.Load()
+		if v <= old || a.CompareAndSwap(old, v) {
+			return
+		}
+	}
+}

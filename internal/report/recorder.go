@@ -1,0 +1,175 @@
+package report
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Observer is told about measurements as they happen, so cmd/demo can show
+// a heading, live progress and each row the moment it is measured. Its
+// methods are called on the scenario's goroutine, one at a time.
+type Observer interface {
+	// ScenarioStart is called once a scenario knows its name and size.
+	ScenarioStart(p Pattern)
+	// VariantStart is called as a variant starts; the returned func is
+	// called when it ends. probe is live: it may be polled until then.
+	VariantStart(p Pattern, name string, probe *Probe) (end func())
+	// VariantEnd is called with each variant's measurement.
+	VariantEnd(p Pattern, v Variant)
+	// Notice is called with the scenario's "what to notice" line.
+	Notice(p Pattern, line string)
+}
+
+// Recorder collects the measurements of one run. Pattern packages get one
+// through Env and open a Scenario on it for each workload they measure.
+type Recorder struct {
+	obs Observer // may be nil
+
+	mu     sync.Mutex // guards report
+	report Report
+}
+
+// NewRecorder returns a Recorder for a run at the given scale and seed that
+// tells obs (which may be nil) about every measurement.
+func NewRecorder(scale float64, seed int64, obs Observer) *Recorder {
+	return &Recorder{obs: obs, report: Report{Scale: scale, Seed: seed, Patterns: []Pattern{}}}
+}
+
+// Scenario opens one scenario: a workload of items run in several variants.
+// pattern is the package's name ("workerpool"), slides as on the slides
+// ("5-7"), title says what the workload is.
+func (r *Recorder) Scenario(pattern, slides, title string, items int) *Scenario {
+	r.mu.Lock()
+	r.report.Patterns = append(r.report.Patterns, Pattern{
+		Pattern: pattern, Slides: slides, Scenario: title, Items: items, Variants: []Variant{},
+	})
+	s := &Scenario{r: r, idx: len(r.report.Patterns) - 1}
+	p := r.report.Patterns[s.idx]
+	r.mu.Unlock()
+	if r.obs != nil {
+		r.obs.ScenarioStart(p)
+	}
+	return s
+}
+
+// Report returns a copy of everything measured so far, with the slide-24
+// summary when more than one pattern ran.
+func (r *Recorder) Report() Report {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.report
+	out.Patterns = append([]Pattern(nil), r.report.Patterns...)
+	out.Summary = summarize(out.Patterns)
+	return out
+}
+
+// SetInterrupted marks the run as cancelled before its end.
+func (r *Recorder) SetInterrupted() {
+	r.mu.Lock()
+	r.report.Interrupted = true
+	r.mu.Unlock()
+}
+
+// Scenario is one workload being measured; see Recorder.Scenario.
+// Use it from one goroutine: variants run one after another.
+type Scenario struct {
+	r   *Recorder
+	idx int
+}
+
+// Spec describes a variant before it runs.
+type Spec struct {
+	Name  string
+	Limit int           // most items at once; the item count if unbounded
+	Bound time.Duration // see Bound; at the run's scale
+	Notes string        // shown beside the row, before any failure tally
+}
+
+// Measure runs one variant and records its measurement. run must return one
+// error per item of the scenario, in item order (nil for success); an item
+// it leaves out counts as failed. run is cancelled through ctx, and a
+// variant that ctx stopped is marked Partial.
+func (s *Scenario) Measure(ctx context.Context, spec Spec, run func(ctx context.Context, p *Probe) []error) Variant {
+	pat := s.pattern()
+	probe := newProbe(pat.Items)
+	end := func() {}
+	if s.r.obs != nil {
+		end = s.r.obs.VariantStart(pat, spec.Name, probe)
+	}
+	v := measure(ctx, spec, probe, run)
+	end()
+
+	s.r.mu.Lock()
+	p := &s.r.report.Patterns[s.idx]
+	p.Variants = append(p.Variants, v)
+	pat = *p
+	s.r.mu.Unlock()
+	if s.r.obs != nil {
+		s.r.obs.VariantEnd(pat, v)
+	}
+	return v
+}
+
+// Notice sets the scenario's one line of what to notice in its table.
+// Write it from the measured variants, never from what a slide claims.
+func (s *Scenario) Notice(line string) {
+	s.r.mu.Lock()
+	s.r.report.Patterns[s.idx].Notice = line
+	pat := s.r.report.Patterns[s.idx]
+	s.r.mu.Unlock()
+	if s.r.obs != nil {
+		s.r.obs.Notice(pat, line)
+	}
+}
+
+// Claim says that this scenario measures a row of slide 24, by comparing
+// two of its variants. The row appears in the summary once both are measured.
+func (s *Scenario) Claim(c Claim) {
+	s.r.mu.Lock()
+	p := &s.r.report.Patterns[s.idx]
+	p.claims = append(p.claims, c)
+	s.r.mu.Unlock()
+}
+
+// Variants returns the variants measured so far.
+func (s *Scenario) Variants() []Variant {
+	return append([]Variant(nil), s.pattern().Variants...)
+}
+
+func (s *Scenario) pattern() Pattern {
+	s.r.mu.Lock()
+	defer s.r.mu.Unlock()
+	return s.r.report.Patterns[s.idx]
+}
+
+// measure is Measure without the bookkeeping: time, sample, count.
+func measure(ctx context.Context, spec Spec, probe *Probe, run func(context.Context, *Probe) []error) Variant {
+	v := Variant{Name: spec.Name, Limit: spec.Limit, BoundMS: ms(spec.Bound)}
+	v.BaselineGoroutines = goroutines()
+	stop := probe.sample(SampleEvery)
+	start := time.Now()
+	errs := run(ctx, probe)
+	v.WallMS = ms(time.Since(start))
+	stop()
+
+	v.PeakGoroutines = int(probe.peakG.Load())
+	v.PeakInflight = int(probe.peakInflight.Load())
+	v.PeakStackMiB = float64(probe.peakStack.Load()) / (1 << 20)
+	v.Retries = int(probe.retries.Load())
+	v.OK, v.Failed = count(errs, probe.items)
+	v.Partial = ctx.Err() != nil
+	v.Notes = joinNotes(spec.Notes, Tally(errs, probe.items))
+	return v
+}
+
+// count splits n items into ok and failed; an item errs does not cover
+// counts as failed, so ok+failed is always n.
+func count(errs []error, n int) (ok, failed int) {
+	for i := range n {
+		if i < len(errs) && errs[i] == nil {
+			ok++
+		}
+	}
+	return ok, n - ok
+}
