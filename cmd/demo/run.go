@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+)
+
+// Exit statuses.
+const (
+	exitOK          = 0
+	exitFailed      = 1   // a pattern returned an error
+	exitUsage       = 2   // bad input: nothing was run
+	exitInterrupted = 130 // Ctrl-C, as a shell reports SIGINT
+)
+
+// run is the whole program behind main, so tests drive the real entry
+// point: it parses args, runs the chosen patterns and renders them on
+// stdout, and returns the exit status. Cancelling ctx is Ctrl-C.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var opts options
+	fs := newFlagSet(&opts)
+	reg := registry(fs)
+	names, err := parseArgs(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		usage(stdout, fs, reg)
+		return exitOK
+	}
+	if err == nil {
+		err = opts.validate(fs)
+	}
+	var chosen []pattern
+	if err == nil {
+		chosen, err = choose(reg, names)
+	}
+	if err == nil {
+		err = checkPatterns(chosen)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "go-concurrency-examples: %v (see -h)\n", err)
+		return exitUsage
+	}
+	if len(names) == 1 && names[0] == "list" {
+		list(stdout, reg)
+		return exitOK
+	}
+	return runPatterns(ctx, opts, chosen, stdin, stdout, stderr)
+}
+
+// runPatterns runs the chosen patterns in order and renders what they
+// measured, also when one fails or ctx is cancelled half-way.
+func runPatterns(ctx context.Context, opts options, chosen []pattern, stdin io.Reader, stdout, stderr io.Writer) int {
+	term := isTerminal(stdout)
+	var obs report.Observer
+	var view *textView
+	if !opts.json {
+		view = newTextView(stdout, term, useColor(opts, term))
+		obs = view
+		view.start(opts)
+	}
+	env := report.NewEnv(opts.scale, opts.seed, obs)
+	env.Items, env.Workers, env.Serve = opts.items, opts.workers, opts.serve
+
+	lines := stepLines(opts, stdin)
+	status := exitOK
+	for i, p := range chosen {
+		if i > 0 && lines != nil && !waitEnter(ctx, stdout, lines, p) {
+			break
+		}
+		err := p.run(ctx, env)
+		if ctx.Err() != nil {
+			break
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "go-concurrency-examples: %s: %v\n", p.name, err)
+			status = exitFailed
+		}
+	}
+	if ctx.Err() != nil {
+		env.Rec.SetInterrupted()
+		status = exitInterrupted
+	}
+	rep := env.Rec.Report()
+	if opts.json {
+		if err := rep.WriteJSON(stdout); err != nil {
+			fmt.Fprintf(stderr, "go-concurrency-examples: writing JSON: %v\n", err)
+			return exitFailed
+		}
+		return status
+	}
+	view.finish(rep)
+	return status
+}
+
+// stepLines returns the lines typed on stdin in --step mode when stdin is a
+// terminal, and nil otherwise. The reading goroutine cannot be cancelled (a
+// read from a terminal does not take a context); it ends when stdin closes
+// or with the process.
+func stepLines(opts options, stdin io.Reader) <-chan string {
+	f, ok := stdin.(*os.File)
+	if !opts.step || !ok || !isTerminal(f) {
+		return nil
+	}
+	lines := make(chan string) // closed by the reader at end of input
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stdin)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	return lines
+}
+
+// waitEnter waits for Enter before the next pattern; false if ctx ended or
+// stdin closed first.
+func waitEnter(ctx context.Context, stdout io.Writer, lines <-chan string, next pattern) bool {
+	fmt.Fprintf(stdout, "\n[Enter: %s]", next.name)
+	select {
+	case _, ok := <-lines:
+		return ok
+	case <-ctx.Done():
+		return false
+	}
+}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+)
+
+// textView renders a run for people: a heading per scenario, a row per
+// variant the moment it is measured, the line to notice, and the slide-24
+// table at the end. It is the report.Observer of a run without --json.
+//
+// Rows use fixed column widths instead of text/tabwriter so each one can be
+// printed as soon as its variant ends: on stage the table grows live.
+type textView struct {
+	w     io.Writer
+	term  bool // live progress only on a terminal
+	color bool
+
+	mu sync.Mutex // guards w: the progress goroutine writes too
+}
+
+func newTextView(w io.Writer, term, color bool) *textView {
+	return &textView{w: w, term: term, color: color}
+}
+
+// width is the projector's: every line but a long note fits in it.
+const width = 100
+
+var columns = []struct {
+	title string
+	width int
+	right bool
+}{
+	{"variant", 14, false}, {"wall", 8, true}, {"bound", 8, true}, {"best%", 6, true},
+	{"goroutines", 11, true}, {"in-flight", 10, true}, {"ok", 6, true}, {"failed", 7, true},
+}
+
+func (t *textView) printf(format string, args ...any) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fmt.Fprintf(t.w, format, args...)
+}
+
+func (t *textView) start(o options) {
+	t.printf("%s scale %g (slide latencies x %g), seed %d\n",
+		t.paint(bold, "Go Concurrency at Scale: live measurements"), o.scale, o.scale, o.seed)
+}
+
+// ScenarioStart prints the heading and the column titles.
+func (t *textView) ScenarioStart(p report.Pattern) {
+	head := fmt.Sprintf("== %s (slides %s): %s", p.Pattern, p.Slides, p.Scenario)
+	t.printf("\n%s\n%s\n", t.paint(cyan, head), t.paint(dim, t.row(titles(), "notes")))
+}
+
+// VariantStart shows live progress on a terminal once a variant has run
+// for about a second; the returned end stops it and clears its line.
+func (t *textView) VariantStart(p report.Pattern, name string, probe *report.Probe) (end func()) {
+	if !t.term {
+		return func() {}
+	}
+	quit := make(chan struct{}) // closed by end: the progress goroutine's exit
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		t.progress(name, probe, quit)
+	}()
+	return func() {
+		close(quit)
+		<-exited
+	}
+}
+
+func (t *textView) progress(name string, probe *report.Probe, quit <-chan struct{}) {
+	select {
+	case <-time.After(time.Second):
+	case <-quit:
+		return
+	}
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	shown := false
+	for {
+		t.printf("\r  %-14s running: %d/%d done, %d in flight, %d goroutines now\x1b[K",
+			name, probe.Done(), probe.Items(), probe.Inflight(), goroutinesNow())
+		shown = true
+		select {
+		case <-tick.C:
+		case <-quit:
+			if shown {
+				t.printf("\r\x1b[K")
+			}
+			return
+		}
+	}
+}
+
+// VariantEnd prints the variant's row.
+func (t *textView) VariantEnd(p report.Pattern, v report.Variant) {
+	cells := []string{v.Name, dur(v.WallMS), dur(v.BoundMS), fmt.Sprintf("%.0f%%", 100*v.Efficiency()),
+		fmt.Sprint(v.PeakGoroutines), fmt.Sprint(v.PeakInflight), fmt.Sprint(v.OK), fmt.Sprint(v.Failed)}
+	notes := v.Notes
+	if v.Partial {
+		notes = "INTERRUPTED; " + notes
+	}
+	line := t.row(cells, "")
+	if t.term && len(line)+len(notes) > width {
+		notes = truncate(notes, width-len(line))
+	}
+	color := green
+	if v.Failed > 0 {
+		color = red
+	}
+	t.printf("%s\n", t.paint(color, line+notes))
+}
+
+// Notice prints the line to notice under the table.
+func (t *textView) Notice(p report.Pattern, line string) {
+	t.printf("%s %s\n", t.paint(yellow, "->"), line)
+}
+
+// finish prints the slide-24 table, if the run measured any of its rows.
+func (t *textView) finish(r report.Report) {
+	if r.Interrupted {
+		t.printf("\n%s\n", t.paint(red, "Interrupted: the figures above are what was measured before Ctrl-C."))
+	}
+	if len(r.Summary) > 0 {
+		t.printf("\n%s\n", t.paint(cyan, "== Slide 24, measured in this run"))
+		t.mu.Lock()
+		writeSummary(t.w, r)
+		t.mu.Unlock()
+	}
+}
+
+func titles() []string {
+	out := make([]string, len(columns))
+	for i, c := range columns {
+		out[i] = c.title
+	}
+	return out
+}
+
+// row lays cells out in the fixed columns, then the free-width last cell.
+func (t *textView) row(cells []string, last string) string {
+	var b strings.Builder
+	b.WriteString("  ")
+	for i, c := range columns {
+		if c.right {
+			fmt.Fprintf(&b, "%*s ", c.width, cells[i])
+		} else {
+			fmt.Fprintf(&b, "%-*s ", c.width, cells[i])
+		}
+	}
+	b.WriteString(" ")
+	b.WriteString(last)
+	return b.String()
+}
+
+// dur renders milliseconds for the back row: 412ms, 2.01s.
+func dur(ms float64) string {
+	if ms < 1000 {
+		return fmt.Sprintf("%.0fms", ms)
+	}
+	return fmt.Sprintf("%.2fs", ms/1000)
+}
+
+func truncate(s string, n int) string {
+	if n < 2 {
+		return ""
+	}
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
