@@ -18,7 +18,10 @@ var ErrPanic = errors.New("panic")
 // because the context was done first.
 var ErrNotStarted = errors.New("not started")
 
-// call runs fn for one item and turns a panic into that item's error. A
+// call runs fn for one item and turns a panic into that item's error. An
+// item whose turn comes after ctx is done is not started: a shape may have
+// waited for a free slot past the cancellation (errgroup's Go, a worker's
+// receive), and starting work then would only waste it. A
 // panic in a goroutine otherwise kills the whole process; recovering it
 // without a deferred wg.Done would skip the Done and leave Wait blocked
 // forever (slide 23's deadlock). Here Done is deferred by WaitGroup.Go and
@@ -29,15 +32,22 @@ func call[T any](ctx context.Context, fn func(context.Context, T) error, item T)
 			err = fmt.Errorf("%w: %v", ErrPanic, r)
 		}
 	}()
+	if ctx.Err() != nil {
+		return notStartedErr(ctx)
+	}
 	return fn(ctx, item)
 }
 
 // notStarted fills errs with the reason its items never ran.
 func notStarted(ctx context.Context, errs []error) {
-	err := fmt.Errorf("%w: %w", ErrNotStarted, context.Cause(ctx))
+	err := notStartedErr(ctx)
 	for i := range errs {
 		errs[i] = err
 	}
+}
+
+func notStartedErr(ctx context.Context) error {
+	return fmt.Errorf("%w: %w", ErrNotStarted, context.Cause(ctx))
 }
 
 func checkLimit(what string, n int) error {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"text/tabwriter"
 
@@ -99,4 +100,21 @@ func usage(w io.Writer, fs *flag.FlagSet, reg []pattern) {
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fs.SetOutput(io.Discard)
+}
+
+// checkServe allows --serve ADDR for exactly one pattern that has a server.
+func checkServe(addr string, reg, chosen []pattern) error {
+	var servers []string
+	for _, p := range reg {
+		if p.serves {
+			servers = append(servers, p.name)
+		}
+	}
+	if len(chosen) != 1 || !chosen[0].serves {
+		return fmt.Errorf("--serve goes with one of: %s", strings.Join(servers, ", "))
+	}
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return fmt.Errorf("--serve wants HOST:PORT, such as 127.0.0.1:8080: %v", err)
+	}
+	return nil
 }

@@ -42,6 +42,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err == nil {
 		err = checkPatterns(chosen)
 	}
+	if err == nil && opts.serve != "" {
+		err = checkServe(opts.serve, reg, chosen)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "go-concurrency-examples: %v (see -h)\n", err)
 		return exitUsage

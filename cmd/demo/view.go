@@ -108,6 +108,9 @@ func (t *textView) VariantEnd(p report.Pattern, v report.Variant) {
 		notes = "INTERRUPTED; " + notes
 	}
 	line := t.row(cells, "")
+	if notes != "" {
+		line += "  "
+	}
 	if t.term && len(line)+len(notes) > width {
 		notes = truncate(notes, width-len(line))
 	}
@@ -157,7 +160,7 @@ func (t *textView) row(cells []string, last string) string {
 	}
 	b.WriteString(" ")
 	b.WriteString(last)
-	return b.String()
+	return strings.TrimRight(b.String(), " ")
 }
 
 // dur renders milliseconds for the back row: 412ms, 2.01s.

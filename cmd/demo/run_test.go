@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+)
+
+// demo runs the real entry point with args and returns what it printed.
+func demo(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(ctx, args, strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// Bad input: one clear line on stderr, exit 2, nothing run or printed.
+func TestBadInput(t *testing.T) {
+	for _, args := range [][]string{
+		{"--scale", "0"}, {"--scale", "-1"}, {"--scale", "NaN"}, {"--scale", "abc"}, {"--scale", "100"},
+		{"--workers", "0"}, {"--items", "-5"}, {"--items", "x"}, {"--items", "0"}, {"--items", "10000000"},
+		{"--bogus"}, {"nope"}, {"workerpool", "--workers", "-3"}, {"workerpool", "extra"},
+		{"--serve", "127.0.0.1:0"}, {"workerpool", "--serve", "127.0.0.1:8080"},
+	} {
+		code, stdout, stderr := demo(t, t.Context(), args...)
+		if code != exitUsage || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "go-concurrency-examples: ") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2, one line on stderr", args, code, stdout, stderr)
+		}
+	}
+	if _, _, stderr := demo(t, t.Context(), "nope"); !strings.Contains(stderr, "valid: workerpool") {
+		t.Errorf("unknown pattern does not name the valid ones: %q", stderr)
+	}
+}
+
+func TestHelpAndList(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"workerpool", "-h"}} {
+		code, stdout, _ := demo(t, t.Context(), args...)
+		if code != exitOK || !strings.Contains(stdout, "Usage: go-concurrency-examples") || !strings.Contains(stdout, "-scale") {
+			t.Errorf("%q: exit %d, stdout %q", args, code, stdout)
+		}
+	}
+	code, stdout, _ := demo(t, t.Context(), "list")
+	if code != exitOK || !strings.Contains(stdout, "workerpool") || !strings.Contains(stdout, "3, 5-7") {
+		t.Errorf("list: exit %d, stdout %q", code, stdout)
+	}
+}
+
+// The whole run, as on stage but tiny: every scenario's table and notice,
+// no colour and no progress when stdout is not a terminal.
+func TestFullRun(t *testing.T) {
+	code, stdout, stderr := demo(t, t.Context(), "--scale", "0.01")
+	if code != exitOK || stderr != "" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	for _, want := range []string{"scale 0.01", "== workerpool (slides 3, 5-7)", "  unbounded", "  limit", "-> batches wait"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "\x1b") {
+		t.Error("escape codes in output that is not a terminal")
+	}
+}
+
+// --json is the report contract and nothing else; flags may stand before
+// or after the pattern's name.
+func TestJSON(t *testing.T) {
+	for _, args := range [][]string{
+		{"workerpool", "--json", "--scale", "0.01", "--items", "7"},
+		{"--items", "7", "--json", "workerpool", "--scale=0.01"},
+	} {
+		code, stdout, stderr := demo(t, t.Context(), args...)
+		if code != exitOK || stderr != "" {
+			t.Fatalf("%q: exit %d, stderr %q", args, code, stderr)
+		}
+		var r report.Report
+		dec := json.NewDecoder(strings.NewReader(stdout))
+		if err := dec.Decode(&r); err != nil || dec.More() {
+			t.Fatalf("%q: stdout is not one JSON document (%v):\n%s", args, err, stdout)
+		}
+		if r.Scale != 0.01 || len(r.Patterns) != 2 || r.Summary != nil {
+			t.Errorf("%q: scale %v, %d patterns, summary %v", args, r.Scale, len(r.Patterns), r.Summary)
+		}
+		for _, p := range r.Patterns {
+			if p.Items != 7 {
+				t.Errorf("%q: %s has %d items, want 7", args, p.Scenario, p.Items)
+			}
+			for _, v := range p.Variants {
+				if v.OK+v.Failed != p.Items {
+					t.Errorf("%q: %s: ok %d + failed %d != %d", args, v.Name, v.OK, v.Failed, p.Items)
+				}
+			}
+		}
+	}
+}
+
+// Ctrl-C half-way (the context run is given): exit 130, and the JSON keeps
+// what was measured, marked interrupted, with the stopped variant partial.
+// In a synctest bubble the cut falls at exactly the same point every time.
+func TestInterrupted(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+		defer cancel()
+		code, stdout, _ := demo(t, ctx, "--scale", "1", "--json")
+		if code != exitInterrupted {
+			t.Fatalf("exit %d, want %d", code, exitInterrupted)
+		}
+		var r report.Report
+		if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+			t.Fatal(err)
+		}
+		vs := r.Patterns[0].Variants
+		if !r.Interrupted || len(vs) != 2 || vs[0].Partial || !vs[1].Partial {
+			t.Errorf("interrupted %v, variants %+v; want unbounded whole and batches partial", r.Interrupted, vs)
+		}
+	})
+}

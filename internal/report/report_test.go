@@ -1,0 +1,150 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+func TestBound(t *testing.T) {
+	ms := time.Millisecond
+	ten := func(n int, d time.Duration) []time.Duration {
+		out := make([]time.Duration, n)
+		for i := range out {
+			out[i] = d
+		}
+		return out
+	}
+	tests := []struct {
+		name  string
+		tasks []time.Duration
+		limit int
+		want  time.Duration
+	}{
+		{"none", nil, 5, 0},
+		{"100 x 100ms by 5", ten(100, 100*ms), 5, 2 * time.Second},
+		{"7 x 100ms by 5: two rounds", ten(7, 100*ms), 5, 200 * ms},
+		{"unbounded: the longest", []time.Duration{10 * ms, 300 * ms, 20 * ms}, 3, 300 * ms},
+		{"sum over limit", []time.Duration{100 * ms, 100 * ms, 200 * ms, 200 * ms}, 2, 300 * ms},
+		{"limit 0 is 1", ten(3, 10*ms), 0, 30 * ms},
+	}
+	for _, tt := range tests {
+		if got := Bound(tt.tasks, tt.limit); got != tt.want {
+			t.Errorf("%s: Bound = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestTally(t *testing.T) {
+	exhausted := errors.New("pool exhausted")
+	errs := []error{nil, fmt.Errorf("pipeline 2: %w", exhausted), fmt.Errorf("pipeline 3: %w", exhausted), errors.New("boom")}
+	if got, want := Tally(errs, 5), "2 x pool exhausted; 1 x boom; 1 x not reported"; got != want {
+		t.Errorf("Tally = %q, want %q", got, want)
+	}
+	if got := Tally([]error{nil}, 1); got != "" {
+		t.Errorf("Tally of no failures = %q, want empty", got)
+	}
+}
+
+// Measure in virtual time: exact wall time, in-flight peak, counts, and an
+// item the run forgot counted as failed.
+func TestMeasure(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		env := NewEnv(1, 1, nil)
+		sc := env.Rec.Scenario("demo", "1", "three items", 3)
+		v := sc.Measure(t.Context(), Spec{Name: "two at once", Limit: 2, Bound: 200 * time.Millisecond},
+			func(ctx context.Context, p *Probe) []error {
+				work := Track(p, func(ctx context.Context, d time.Duration) error {
+					time.Sleep(d)
+					return nil
+				})
+				done := make(chan error, 2)
+				go func() { done <- work(ctx, 100*time.Millisecond) }()
+				go func() { done <- work(ctx, 300*time.Millisecond) }()
+				return []error{<-done, <-done} // the third item is left out
+			})
+		if v.WallMS != 300 || v.BoundMS != 200 || v.PeakInflight != 2 || v.OK != 2 || v.Failed != 1 || v.Partial {
+			t.Errorf("got %+v", v)
+		}
+		if v.PeakGoroutines < v.BaselineGoroutines+2 {
+			t.Errorf("peak goroutines %d, baseline %d: the two workers were not seen", v.PeakGoroutines, v.BaselineGoroutines)
+		}
+		if v.Notes != "1 x not reported" {
+			t.Errorf("notes %q", v.Notes)
+		}
+	})
+}
+
+func TestMeasurePartial(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	sc := NewEnv(1, 1, nil).Rec.Scenario("demo", "1", "cancelled", 1)
+	v := sc.Measure(ctx, Spec{Name: "x", Limit: 1}, func(ctx context.Context, _ *Probe) []error {
+		return []error{ctx.Err()}
+	})
+	if !v.Partial || v.Failed != 1 {
+		t.Errorf("got %+v, want partial with 1 failed", v)
+	}
+}
+
+// The summary appears only when more than one pattern ran, one row per
+// claim whose variants were measured; a failed "before" has no speedup.
+func TestSummary(t *testing.T) {
+	rec := NewRecorder(0.5, 7, nil)
+	add := func(pattern string, before, after Variant) *Scenario {
+		sc := rec.Scenario(pattern, "1", "s", 10)
+		sc.Claim(Claim{Operation: pattern + " op", Before: before.Name, After: after.Name, SlideClaim: "5s -> 1s"})
+		rec.report.Patterns[sc.idx].Variants = []Variant{before, after}
+		return sc
+	}
+	add("a", Variant{Name: "seq", WallMS: 1000}, Variant{Name: "par", WallMS: 250})
+	if got := rec.Report().Summary; got != nil {
+		t.Fatalf("one pattern: summary %v, want none", got)
+	}
+	add("b", Variant{Name: "unbounded", WallMS: 10, Failed: 80}, Variant{Name: "batches", WallMS: 400})
+	rec.Scenario("c", "1", "claims nothing measured", 1).Claim(Claim{Operation: "never", Before: "x", After: "y"})
+	want := []SummaryRow{
+		{Operation: "a op", BeforeVariant: "seq", AfterVariant: "par", BeforeMS: 1000, AfterMS: 250, Speedup: 4, SlideClaim: "5s -> 1s"},
+		{Operation: "b op", BeforeVariant: "unbounded", AfterVariant: "batches", BeforeMS: 10, AfterMS: 400, SlideClaim: "5s -> 1s", BeforeFailed: 80},
+	}
+	if got := rec.Report().Summary; !slices.Equal(got, want) {
+		t.Errorf("summary\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// The --json field names are a contract (DESIGN.md): they keep their meaning.
+func TestJSONContract(t *testing.T) {
+	rec := NewRecorder(0.2, 1, nil)
+	sc := rec.Scenario("ratelimit", "11-13", "fetch", 1)
+	sc.Measure(t.Context(), Spec{Name: "sequential", Limit: 1}, func(context.Context, *Probe) []error { return []error{nil} })
+	var buf bytes.Buffer
+	if err := rec.Report().WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Scale    *float64 `json:"scale"`
+		Seed     *int64   `json:"seed"`
+		Patterns []struct {
+			Pattern, Slides, Scenario *string
+			Items                     *int
+			Variants                  []map[string]any
+		} `json:"patterns"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Scale == nil || *doc.Scale != 0.2 || doc.Seed == nil || len(doc.Patterns) != 1 || doc.Patterns[0].Items == nil {
+		t.Fatalf("document %s", buf.String())
+	}
+	for _, key := range []string{"name", "wall_ms", "bound_ms", "limit", "peak_goroutines", "peak_inflight", "ok", "failed", "retries"} {
+		if _, ok := doc.Patterns[0].Variants[0][key]; !ok {
+			t.Errorf("variant has no %q: %s", key, buf.String())
+		}
+	}
+}

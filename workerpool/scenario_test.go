@@ -1,0 +1,104 @@
+package workerpool
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
+)
+
+// The scenario at scale 1, in virtual time: the figures are exact.
+func TestRun(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		env := report.NewEnv(1, 1, nil)
+		if err := Run(t.Context(), env); err != nil {
+			t.Fatal(err)
+		}
+		r := env.Rec.Report()
+		if len(r.Patterns) != 2 {
+			t.Fatalf("%d scenarios, want 2", len(r.Patterns))
+		}
+		for _, p := range r.Patterns {
+			for _, v := range p.Variants {
+				if v.OK+v.Failed != p.Items || v.Partial {
+					t.Errorf("%s/%s: ok %d + failed %d != %d items (partial %v)", p.Scenario, v.Name, v.OK, v.Failed, p.Items, v.Partial)
+				}
+			}
+		}
+		trig := byNameT(t, r.Patterns[0].Variants)
+		if u := trig["unbounded"]; u.Failed != 80 || u.PeakInflight != 100 {
+			t.Errorf("unbounded: %d failed, %d in flight; want 80 and 100", u.Failed, u.PeakInflight)
+		}
+		holds := sim.Jittered(sim.NewRand(1), Pipelines, TriggerTime, Jitter)
+		if got, want := trig["batches"].WallMS, ms(batchTime(holds, BatchSize)); got != want {
+			t.Errorf("batches took %vms, want the sum of each batch's slowest: %vms", got, want)
+		}
+		for _, name := range []string{"batches", "pool", "limit"} {
+			if v := trig[name]; v.Failed != 0 || v.PeakInflight != BatchSize {
+				t.Errorf("%s: %d failed, %d in flight; want 0 and %d", name, v.Failed, v.PeakInflight, BatchSize)
+			}
+		}
+		skew := byNameT(t, r.Patterns[1].Variants)
+		durs := sim.Skewed(sim.NewRand(1), Pipelines, FastTrigger, SlowTrigger, SlowShare)
+		if got, want := skew["batches"].WallMS, ms(batchTime(durs, BatchSize)); got != want {
+			t.Errorf("skewed batches took %vms, want %vms", got, want)
+		}
+		if b, l := skew["batches"].Efficiency(), skew["limit"].Efficiency(); b >= l {
+			t.Errorf("skewed: batches efficiency %.2f >= limit's %.2f", b, l)
+		}
+		if r.Patterns[0].Notice == "" || r.Patterns[1].Notice == "" {
+			t.Error("a scenario has no notice")
+		}
+	})
+}
+
+// Cancelled half-way, Run returns the context's error at once, and the
+// variant it stopped is marked partial with every item still accounted for.
+func TestRunCancelled(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+		defer cancel()
+		env := report.NewEnv(1, 1, nil)
+		start := time.Now()
+		if err := Run(ctx, env); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Run = %v, want DeadlineExceeded", err)
+		}
+		if got := time.Since(start); got != 500*time.Millisecond {
+			t.Errorf("Run returned after %v, want 500ms", got)
+		}
+		p := env.Rec.Report().Patterns[0]
+		last := p.Variants[len(p.Variants)-1]
+		if last.Name != "batches" || !last.Partial || last.OK+last.Failed != p.Items {
+			t.Errorf("last variant %+v; want batches, partial, all items accounted", last)
+		}
+	})
+}
+
+// batchTime is how long batches of size take: the sum of each batch's
+// slowest member.
+func batchTime(durs []time.Duration, size int) time.Duration {
+	var total time.Duration
+	for i := 0; i < len(durs); i += size {
+		var slowest time.Duration
+		for _, d := range durs[i:min(i+size, len(durs))] {
+			slowest = max(slowest, d)
+		}
+		total += slowest
+	}
+	return total
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func byNameT(t *testing.T, vs []report.Variant) map[string]report.Variant {
+	t.Helper()
+	m := map[string]report.Variant{}
+	for _, v := range vs {
+		m[v.Name] = v
+	}
+	return m
+}
