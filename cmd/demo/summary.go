@@ -13,13 +13,18 @@ import (
 // and what the slide claims.
 func writeSummary(w io.Writer, r report.Report) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  operation\tbefore\tafter\tmeasured\tat scale 1\tslide 24 says")
+	fmt.Fprintln(tw, "  operation\tbefore\tafter\tgain\tat scale 1\tslide 24\t")
 	for _, s := range r.Summary {
-		fmt.Fprintf(tw, "  %s\t%s %s\t%s %s\t%s\t%s -> %s\t%s\n",
+		fmt.Fprintf(tw, "  %s\t%s %s\t%s %s\t%s\t%s -> %s\t%s\t\n",
 			s.Operation, s.BeforeVariant, dur(s.BeforeMS), s.AfterVariant, dur(s.AfterMS),
-			improvement(s), dur(s.BeforeMS/r.Scale), dur(s.AfterMS/r.Scale), s.SlideClaim)
+			improvement(s), dur(s.Scale1BeforeMS), dur(s.Scale1AfterMS), s.SlideClaim)
 	}
 	tw.Flush()
+	for _, s := range r.Summary {
+		if !s.MatchesSlide {
+			fmt.Fprintf(w, "  %s: %s\n", s.Operation, s.Verdict)
+		}
+	}
 }
 
 // improvement is the speedup, or the failures when "before" did not finish

@@ -99,26 +99,37 @@ func (t *textView) progress(name string, probe *report.Probe, quit <-chan struct
 	}
 }
 
-// VariantEnd prints the variant's row.
+// VariantEnd prints the variant's row. Its notes follow on the same line
+// when they fit the projector's width, else on the next line.
 func (t *textView) VariantEnd(p report.Pattern, v report.Variant) {
-	cells := []string{v.Name, dur(v.WallMS), dur(v.BoundMS), fmt.Sprintf("%.0f%%", 100*v.Efficiency()),
-		fmt.Sprint(v.PeakGoroutines), fmt.Sprint(v.PeakInflight), fmt.Sprint(v.OK), fmt.Sprint(v.Failed)}
+	bound, best := dur(v.BoundMS), fmt.Sprintf("%.0f%%", 100*v.Efficiency())
 	notes := v.Notes
 	if v.Partial {
-		notes = "INTERRUPTED; " + notes
+		// The bound is for all the items; a cut-short run has none.
+		bound, best, notes = "-", "-", joinNotes("INTERRUPTED", notes)
 	}
+	cells := []string{v.Name, dur(v.WallMS), bound, best,
+		fmt.Sprint(v.PeakGoroutines), fmt.Sprint(v.PeakInflight), fmt.Sprint(v.OK), fmt.Sprint(v.Failed)}
 	line := t.row(cells, "")
-	if notes != "" {
-		line += "  "
-	}
-	if t.term && len(line)+len(notes) > width {
-		notes = truncate(notes, width-len(line))
+	switch {
+	case notes == "":
+	case !t.term || len(line)+2+len(notes) <= width:
+		line += "  " + notes
+	default:
+		line += "\n" + truncate("      "+notes, width)
 	}
 	color := green
 	if v.Failed > 0 {
 		color = red
 	}
-	t.printf("%s\n", t.paint(color, line+notes))
+	t.printf("%s\n", t.paint(color, line))
+}
+
+func joinNotes(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + "; " + b
 }
 
 // Notice prints the line to notice under the table.

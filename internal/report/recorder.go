@@ -60,7 +60,7 @@ func (r *Recorder) Report() Report {
 	defer r.mu.Unlock()
 	out := r.report
 	out.Patterns = append([]Pattern(nil), r.report.Patterns...)
-	out.Summary = summarize(out.Patterns)
+	out.Summary = summarize(out.Patterns, out.Scale)
 	return out
 }
 

@@ -92,6 +92,18 @@ type SummaryRow struct {
 	// BeforeFailed counts the items the "before" variant failed, which is
 	// how slide 24's "Crash" shows up in a measurement.
 	BeforeFailed int `json:"before_failed,omitempty"`
+	AfterFailed  int `json:"after_failed,omitempty"`
+	// Scale1BeforeMS and Scale1AfterMS are the measured times divided by
+	// the run's scale: what to read next to the slide's figures.
+	Scale1BeforeMS float64 `json:"scale1_before_ms"`
+	Scale1AfterMS  float64 `json:"scale1_after_ms"`
+	// SlideBeforeMS and SlideAfterMS are slide 24's figures (0 for "Crash").
+	SlideBeforeMS float64 `json:"slide_before_ms"`
+	SlideAfterMS  float64 `json:"slide_after_ms"`
+	// MatchesSlide is true when the scale-1 figures are within 10% of the
+	// slide's (and a "Crash" failed); Verdict says how they differ if not.
+	MatchesSlide bool   `json:"matches_slide"`
+	Verdict      string `json:"verdict"`
 }
 
 // Claim names one slide-24 row and the two variants of a scenario that

@@ -94,24 +94,33 @@ func TestMeasurePartial(t *testing.T) {
 }
 
 // The summary appears only when more than one pattern ran, one row per
-// claim whose variants were measured; a failed "before" has no speedup.
+// claim whose variants were measured whole, in slide-24 order, each checked
+// against the slide at scale 1; a failed "before" has no speedup.
 func TestSummary(t *testing.T) {
 	rec := NewRecorder(0.5, 7, nil)
-	add := func(pattern string, before, after Variant) *Scenario {
-		sc := rec.Scenario(pattern, "1", "s", 10)
-		sc.Claim(Claim{Operation: pattern + " op", Before: before.Name, After: after.Name, SlideClaim: "5s -> 1s"})
+	add := func(pattern, op string, items int, before, after Variant) {
+		sc := rec.Scenario(pattern, "1", "s", items)
+		sc.Claim(Claim{Operation: op, Before: before.Name, After: after.Name, SlideClaim: "theirs"})
 		rec.report.Patterns[sc.idx].Variants = []Variant{before, after}
-		return sc
 	}
-	add("a", Variant{Name: "seq", WallMS: 1000}, Variant{Name: "par", WallMS: 250})
+	add("hibernation", "Hibernation check (100 resources)", 100, Variant{Name: "seq", WallMS: 2500}, Variant{Name: "batches", WallMS: 300})
 	if got := rec.Report().Summary; got != nil {
 		t.Fatalf("one pattern: summary %v, want none", got)
 	}
-	add("b", Variant{Name: "unbounded", WallMS: 10, Failed: 80}, Variant{Name: "batches", WallMS: 400})
+	add("workerpool", "CI Auto-trigger (100 pipelines)", 100, Variant{Name: "unbounded", WallMS: 10, Failed: 80}, Variant{Name: "batches", WallMS: 1040})
+	add("other", "Workflow status fetch", 3, Variant{Name: "a", WallMS: 1}, Variant{Name: "b", WallMS: 1})
+	add("cut", "K8s resource fetch (100 items)", 100, Variant{Name: "a", WallMS: 1}, Variant{Name: "b", WallMS: 1, Partial: true})
 	rec.Scenario("c", "1", "claims nothing measured", 1).Claim(Claim{Operation: "never", Before: "x", After: "y"})
 	want := []SummaryRow{
-		{Operation: "a op", BeforeVariant: "seq", AfterVariant: "par", BeforeMS: 1000, AfterMS: 250, Speedup: 4, SlideClaim: "5s -> 1s"},
-		{Operation: "b op", BeforeVariant: "unbounded", AfterVariant: "batches", BeforeMS: 10, AfterMS: 400, SlideClaim: "5s -> 1s", BeforeFailed: 80},
+		{Operation: "CI Auto-trigger (100 pipelines)", BeforeVariant: "unbounded", AfterVariant: "batches",
+			BeforeMS: 10, AfterMS: 1040, SlideClaim: "Crash -> 2s", BeforeFailed: 80,
+			Scale1BeforeMS: 20, Scale1AfterMS: 2080, SlideAfterMS: 2000, MatchesSlide: true, Verdict: "as on the slide"},
+		{Operation: "Workflow status fetch", BeforeVariant: "a", AfterVariant: "b", BeforeMS: 1, AfterMS: 1, Speedup: 1,
+			SlideClaim: "500ms -> 300ms (40%)", Scale1BeforeMS: 2, Scale1AfterMS: 2, SlideBeforeMS: 500, SlideAfterMS: 300,
+			Verdict: "measured with 3 items, the slide with 2"},
+		{Operation: "Hibernation check (100 resources)", BeforeVariant: "seq", AfterVariant: "batches",
+			BeforeMS: 2500, AfterMS: 300, Speedup: 2500.0 / 300, SlideClaim: "5s -> 500ms (10x)",
+			Scale1BeforeMS: 5000, Scale1AfterMS: 600, SlideBeforeMS: 5000, SlideAfterMS: 500, Verdict: "differs: after +20%"},
 	}
 	if got := rec.Report().Summary; !slices.Equal(got, want) {
 		t.Errorf("summary\n got %+v\nwant %+v", got, want)
