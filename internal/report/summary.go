@@ -140,4 +140,3 @@ func find(vs []Variant, name string) (Variant, bool) {
 	}
 	return Variant{}, false
 }
-
