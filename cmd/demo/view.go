@@ -22,6 +22,10 @@ type textView struct {
 	color bool
 
 	mu sync.Mutex // guards w: the progress goroutine writes too
+
+	// The scenario's highest goroutine and in-flight peaks so far: the
+	// common scale of its sparklines. Touched on the scenario's goroutine only.
+	topG, topIn int
 }
 
 func newTextView(w io.Writer, term, color bool) *textView {
@@ -53,6 +57,7 @@ func (t *textView) start(o options) {
 
 // ScenarioStart prints the heading and the column titles.
 func (t *textView) ScenarioStart(p report.Pattern) {
+	t.topG, t.topIn = 0, 0
 	head := fmt.Sprintf("== %s (slides %s): %s", p.Pattern, p.Slides, p.Scenario)
 	t.printf("\n%s\n%s\n", t.paint(cyan, head), t.paint(dim, t.row(titles(), "notes")))
 }
@@ -123,6 +128,11 @@ func (t *textView) VariantEnd(p report.Pattern, v report.Variant) {
 		color = red
 	}
 	t.printf("%s\n", t.paint(color, line))
+	if v.Samples != nil {
+		t.topG = max(t.topG, maxOf(v.Samples.Goroutines))
+		t.topIn = max(t.topIn, maxOf(v.Samples.Inflight))
+		t.printf("%s\n", t.paint(dim, sparklines(v.Samples, t.topG, t.topIn)))
+	}
 }
 
 func joinNotes(a, b string) string {

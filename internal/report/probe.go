@@ -23,6 +23,8 @@ type Probe struct {
 	retries      atomic.Int64
 	peakG        atomic.Int64
 	peakStack    atomic.Uint64
+
+	series *series // written by the sampler only; read after it stopped
 }
 
 func newProbe(items int) *Probe { return &Probe{items: items} }
@@ -66,6 +68,7 @@ func Track[T any](p *Probe, fn func(context.Context, T) error) func(context.Cont
 func (p *Probe) sample(every time.Duration) (stop func()) {
 	quit := make(chan struct{}) // closed by stop: the sampler's only exit
 	exited := make(chan struct{})
+	p.series = newSeries(every)
 	go func() {
 		defer close(exited)
 		t := time.NewTicker(every)
@@ -89,7 +92,9 @@ func (p *Probe) sample(every time.Duration) (stop func()) {
 // observe takes one sample of the goroutine count and stack memory; stack
 // is the sampler's own metrics buffer.
 func (p *Probe) observe(stack []metrics.Sample) {
-	storeMax(&p.peakG, int64(runtime.NumGoroutine()))
+	g := runtime.NumGoroutine()
+	storeMax(&p.peakG, int64(g))
+	p.series.add(g, p.Inflight())
 	metrics.Read(stack)
 	if v := stack[0].Value; v.Kind() == metrics.KindUint64 {
 		for {

@@ -68,6 +68,9 @@ type Variant struct {
 	// Partial is true when the run was cancelled while this variant ran.
 	Partial bool   `json:"partial,omitempty"`
 	Notes   string `json:"notes,omitempty"`
+	// Samples are the goroutines and items in flight over time: the
+	// sparkline under the row and the --svg chart.
+	Samples *Samples `json:"samples,omitempty"`
 }
 
 // Efficiency is BoundMS / WallMS: 1 means no schedule could have done better.

@@ -157,3 +157,26 @@ func TestJSONContract(t *testing.T) {
 		}
 	}
 }
+
+// A long run keeps at most MaxSamples on a coarser grid, and a one-tick
+// spike survives the merging.
+func TestSeries(t *testing.T) {
+	s := newSeries(time.Millisecond)
+	for i := range 1000 {
+		g := 10
+		if i == 777 {
+			g = 500
+		}
+		s.add(g, i%3)
+	}
+	got := s.samples()
+	if len(got.Goroutines) > MaxSamples || len(got.Goroutines) != len(got.Inflight) {
+		t.Fatalf("%d goroutine and %d in-flight samples, want equal and at most %d", len(got.Goroutines), len(got.Inflight), MaxSamples)
+	}
+	if span := got.EveryMS * float64(len(got.Goroutines)); span < 1000 || span > 1000+got.EveryMS {
+		t.Errorf("%d samples every %vms span %vms, want 1000ms", len(got.Goroutines), got.EveryMS, span)
+	}
+	if slices.Max(got.Goroutines) != 500 || slices.Min(got.Goroutines) != 10 || slices.Max(got.Inflight) != 2 {
+		t.Errorf("peaks lost: %v", got)
+	}
+}
