@@ -10,7 +10,7 @@ func TestSparkline(t *testing.T) {
 	}{
 		{[]int{0, 8, 4, 8}, 4, 8, " █▄█"},
 		{[]int{1, 1, 1, 1, 100, 1, 1, 1}, 4, 100, "▁▁█▁"}, // a one-sample spike survives
-		{[]int{5, 5}, 4, 10, "▄▄▄▄"},                     // fewer samples than columns: stretched
+		{[]int{5, 5}, 4, 10, "▄▄▄▄"},                      // fewer samples than columns: stretched
 		{nil, 3, 10, "   "},
 	}
 	for _, tt := range tests {
