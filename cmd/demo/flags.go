@@ -18,6 +18,7 @@ type options struct {
 	noColor bool
 	step    bool
 	serve   string
+	svg     string
 }
 
 // Limits that keep a typo from taking the machine down on stage.
@@ -37,6 +38,7 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.BoolVar(&o.json, "json", false, "print one JSON report on stdout, nothing else")
 	fs.BoolVar(&o.noColor, "no-color", false, "no colour (also when NO_COLOR is set or stdout is not a terminal)")
 	fs.BoolVar(&o.step, "step", false, "presenter mode: wait for Enter between patterns")
+	fs.StringVar(&o.svg, "svg", "", "write one SVG chart per scenario (goroutines, in flight over time) into `DIR`")
 	fs.StringVar(&o.serve, "serve", "", "run a pattern's server at `ADDR` (e.g. 127.0.0.1:8080) until Ctrl-C")
 	return fs
 }
@@ -67,6 +69,15 @@ func (o options) validate(fs *flag.FlagSet) error {
 		return fmt.Errorf("--items must be from 1 to %d, not %d", maxItems, o.items)
 	case set["workers"] && (o.workers < 1 || o.workers > maxWorkers):
 		return fmt.Errorf("--workers must be from 1 to %d, not %d", maxWorkers, o.workers)
+	case set["svg"] && o.svg == "":
+		return fmt.Errorf("--svg wants a folder")
+	}
+	if o.svg != "" {
+		// Made now, so a folder that cannot be written stops the run
+		// before any work rather than after all of it.
+		if err := os.MkdirAll(o.svg, 0o755); err != nil {
+			return fmt.Errorf("--svg: %v", err)
+		}
 	}
 	return nil
 }

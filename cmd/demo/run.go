@@ -90,6 +90,14 @@ func runPatterns(ctx context.Context, opts options, chosen []pattern, stdin io.R
 		status = exitInterrupted
 	}
 	rep := env.Rec.Report()
+	if opts.svg != "" {
+		files, err := writeSVGs(opts.svg, rep)
+		if err != nil {
+			fmt.Fprintf(stderr, "go-concurrency-examples: --svg: %v\n", err)
+			status = max(status, exitFailed)
+		}
+		fmt.Fprintf(stderr, "wrote %d charts into %s\n", len(files), opts.svg)
+	}
 	if opts.json {
 		if err := rep.WriteJSON(stdout); err != nil {
 			fmt.Fprintf(stderr, "go-concurrency-examples: writing JSON: %v\n", err)

@@ -153,7 +153,7 @@ func measure(ctx context.Context, spec Spec, probe *Probe, run func(context.Cont
 	v.WallMS = ms(time.Since(start))
 	stop()
 
-	v.Samples = probe.series.samples()
+	v.Samples = probe.series.samples(v.WallMS)
 	v.PeakGoroutines = int(probe.peakG.Load())
 	v.PeakInflight = int(probe.peakInflight.Load())
 	v.PeakStackMiB = float64(probe.peakStack.Load()) / (1 << 20)

@@ -169,7 +169,7 @@ func TestSeries(t *testing.T) {
 		}
 		s.add(g, i%3)
 	}
-	got := s.samples()
+	got := s.samples(0)
 	if len(got.Goroutines) > MaxSamples || len(got.Goroutines) != len(got.Inflight) {
 		t.Fatalf("%d goroutine and %d in-flight samples, want equal and at most %d", len(got.Goroutines), len(got.Inflight), MaxSamples)
 	}

@@ -58,6 +58,13 @@ func (s *series) halve() {
 	s.stride *= 2
 }
 
-func (s *series) samples() *Samples {
-	return &Samples{EveryMS: ms(s.every), Goroutines: s.g, Inflight: s.in}
+// samples returns the series spread over the variant's measured wall time:
+// a busy machine delays ticks (a Ticker drops the ones it cannot deliver),
+// so the nominal grid would draw a run shorter than it was.
+func (s *series) samples(wallMS float64) *Samples {
+	every := ms(s.every)
+	if len(s.g) > 0 && wallMS > 0 {
+		every = wallMS / float64(len(s.g))
+	}
+	return &Samples{EveryMS: every, Goroutines: s.g, Inflight: s.in}
 }
