@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/pitfalls"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
@@ -21,6 +22,7 @@ type pattern struct {
 	run    func(context.Context, report.Env) error
 	check  func() error // validates the pattern's own flags; may be nil
 	serves bool         // understands --serve
+	extra  bool         // runs only when named, not in the full run
 }
 
 // registry lists the patterns in slide order and binds their own flags to
@@ -30,13 +32,21 @@ func registry(fs *flag.FlagSet) []pattern {
 	return []pattern{
 		{name: "workerpool", slides: "3, 5-7", about: "CI auto-trigger of 100 CD pipelines: unbounded, batches, pool, errgroup limit",
 			run: workerpool.Run},
+		{name: "pitfalls", slides: "3, 7, 19, 22, 23", about: "the slides' bugs run for real behind a safety net (not in the full run)",
+			run: func(ctx context.Context, env report.Env) error { return pitfalls.Run(ctx, env) }, extra: true},
 	}
 }
 
 // choose picks the named patterns, or all of them when none is named.
 func choose(reg []pattern, names []string) ([]pattern, error) {
 	if len(names) == 0 {
-		return reg, nil
+		var out []pattern
+		for _, p := range reg {
+			if !p.extra {
+				out = append(out, p)
+			}
+		}
+		return out, nil
 	}
 	if len(names) == 1 && names[0] == "list" {
 		return nil, nil

@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/pitfalls"
 )
 
 // Exit statuses.
@@ -77,6 +78,9 @@ func runPatterns(ctx context.Context, opts options, chosen []pattern, stdin io.R
 			break
 		}
 		err := p.run(ctx, env)
+		if err == nil && opts.pits && pitfalls.For(p.name) {
+			err = pitfalls.Run(ctx, env, p.name)
+		}
 		if ctx.Err() != nil {
 			break
 		}

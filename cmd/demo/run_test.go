@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/pitfalls"
 )
 
 // demo runs the real entry point with args and returns what it printed.
@@ -120,4 +121,24 @@ func TestInterrupted(t *testing.T) {
 			t.Errorf("interrupted %v, variants %+v; want unbounded whole and batches partial", r.Interrupted, vs)
 		}
 	})
+}
+
+// The slides' bugs, run for real: all six as their own scenarios, or the
+// ones of one pattern after it with --pitfalls. Not under -race: two of
+// them race by design.
+func TestPitfalls(t *testing.T) {
+	if pitfalls.RaceEnabled {
+		t.Skip("the pitfalls race by design; run: go test ./cmd/demo (without -race)")
+	}
+	code, stdout, _ := demo(t, t.Context(), "pitfalls", "--scale", "0.01")
+	if code != exitOK || strings.Count(stdout, "== pitfalls") != 6 || !strings.Contains(stdout, "index out of range") {
+		t.Errorf("pitfalls: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = demo(t, t.Context(), "workerpool", "--pitfalls", "--scale", "0.01")
+	if code != exitOK || strings.Count(stdout, "== pitfalls") != 3 || !strings.Contains(stdout, "forgot Done") {
+		t.Errorf("workerpool --pitfalls: exit %d\n%s", code, stdout)
+	}
+	if code, stdout, _ := demo(t, t.Context(), "--scale", "0.01"); strings.Contains(stdout, "== pitfalls") || code != exitOK {
+		t.Error("the full run ran the pitfalls")
+	}
 }

@@ -50,7 +50,10 @@ func TestSIGINT(t *testing.T) {
 	if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
 		t.Fatalf("child ended with %v, want exit status %d\n%s", err, exitInterrupted, printed.String())
 	}
-	for _, want := range []string{"  unbounded", "INTERRUPTED", "Interrupted: the figures above"} {
+	// Whether the signal lands inside the next variant (then a partial
+	// row, marked INTERRUPTED) or between two is up to the scheduler;
+	// TestInterrupted pins the partial row down in virtual time.
+	for _, want := range []string{"  unbounded", "Interrupted: the figures above"} {
 		if !strings.Contains(printed.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, printed.String())
 		}

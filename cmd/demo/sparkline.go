@@ -45,6 +45,9 @@ func sparklines(s *report.Samples, topG, topIn int) string {
 	if s == nil {
 		return ""
 	}
+	if maxOf(s.Inflight) == 0 { // nothing counted items in flight
+		return fmt.Sprintf("      goroutines %s peak %d", sparkline(s.Goroutines, sparkWidth, topG), maxOf(s.Goroutines))
+	}
 	return fmt.Sprintf("      goroutines %s peak %-5d in-flight %s peak %d",
 		sparkline(s.Goroutines, sparkWidth, topG), maxOf(s.Goroutines),
 		sparkline(s.Inflight, sparkWidth, topIn), maxOf(s.Inflight))

@@ -108,6 +108,9 @@ func (t *textView) progress(name string, probe *report.Probe, quit <-chan struct
 // when they fit the projector's width, else on the next line.
 func (t *textView) VariantEnd(p report.Pattern, v report.Variant) {
 	bound, best := dur(v.BoundMS), fmt.Sprintf("%.0f%%", 100*v.Efficiency())
+	if v.BoundMS == 0 {
+		bound, best = "-", "-" // no work with a duration to bound
+	}
 	notes := v.Notes
 	if v.Partial {
 		// The bound is for all the items; a cut-short run has none.

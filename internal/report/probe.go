@@ -4,6 +4,8 @@ import (
 	"context"
 	"runtime"
 	"runtime/metrics"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -25,6 +27,9 @@ type Probe struct {
 	peakStack    atomic.Uint64
 
 	series *series // written by the sampler only; read after it stopped
+
+	mu    sync.Mutex // guards notes
+	notes []string
 }
 
 func newProbe(items int) *Probe { return &Probe{items: items} }
@@ -43,6 +48,20 @@ func (p *Probe) End() {
 
 // Retry records one retried attempt (after a 429, say).
 func (p *Probe) Retry() { p.retries.Add(1) }
+
+// Note adds a line to the variant's notes: what the figures alone do not
+// say (which clusters were unreachable, what a race lost).
+func (p *Probe) Note(line string) {
+	p.mu.Lock()
+	p.notes = append(p.notes, line)
+	p.mu.Unlock()
+}
+
+func (p *Probe) notesText() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return strings.Join(p.notes, "; ")
+}
 
 // Items is the number of items the variant has to do.
 func (p *Probe) Items() int { return p.items }

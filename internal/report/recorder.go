@@ -160,7 +160,7 @@ func measure(ctx context.Context, spec Spec, probe *Probe, run func(context.Cont
 	v.Retries = int(probe.retries.Load())
 	v.OK, v.Failed = count(errs, probe.items)
 	v.Partial = ctx.Err() != nil
-	v.Notes = joinNotes(spec.Notes, Tally(errs, probe.items))
+	v.Notes = joinNotes(joinNotes(spec.Notes, probe.notesText()), Tally(errs, probe.items))
 	return v
 }
 

@@ -1,0 +1,30 @@
+// Package pitfalls runs the broken shapes of slides 3, 7, 19, 22 and 23 for
+// real, each behind a safety net, so the audience sees what each bug does
+// instead of being told:
+//
+//   - [SpawnUnbounded]: slide 3's goroutine per item, 10,000 at once;
+//   - [ForgottenDone]: slide 23's wg.Add without wg.Done: Wait never returns;
+//   - [NoExit]: slide 23's loop with no exit condition: a goroutine leak;
+//   - [RacyCounter]: slide 22's shared memory without synchronisation;
+//   - [SharedErr]: slide 7's err assigned from every goroutine;
+//   - [IndexPastEnd]: slide 19's replicaNodes[i+j] past the end.
+//
+// Every function returns a [Finding]: what happened, measured, against what
+// should have happened. None of them hangs or crashes the caller: a
+// watchdog ends what would block forever, a recover catches what would
+// panic. Two of them race by design (RacyCounter, SharedErr): run them
+// under `go run -race ./cmd/demo pitfalls` to see the race detector name
+// them. The package's tests skip those two under -race ([RaceEnabled]).
+//
+// The fixes are in the pattern packages (workerpool, hibernation,
+// shutdown); this package is only the "before".
+package pitfalls
+
+// Finding is what one pitfall did when it ran: of Items, how many went
+// wrong (Lost: lost updates, lost errors, panics, leaked goroutines), and
+// one line that says it with the numbers.
+type Finding struct {
+	Items int
+	Lost  int
+	What  string
+}

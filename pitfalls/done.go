@@ -1,0 +1,52 @@
+package pitfalls
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
+)
+
+// ForgottenDone is slide 23's second pitfall: n goroutines, and the last
+// one forgets wg.Done(), so wg.Wait() never returns. The Go runtime reports
+// "all goroutines are asleep" only when every goroutine is blocked; in a
+// server something always runs, so the handler just hangs.
+//
+// A watchdog notices that Wait has not returned after watchdog, reports the
+// deadlock, and makes the missing Done call itself so the demo goes on and
+// the waiting goroutine ends.
+func ForgottenDone(ctx context.Context, n int, work, watchdog time.Duration) Finding {
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			if i == n-1 {
+				_ = sim.Sleep(ctx, work) // Bad: forgot wg.Done()
+				return
+			}
+			defer wg.Done() // Good: deferred, so every return path calls it
+			_ = sim.Sleep(ctx, work)
+		}()
+	}
+	waited := make(chan struct{}) // closed by the waiter when Wait returns
+	go func() {
+		wg.Wait()
+		close(waited)
+	}()
+
+	t := time.NewTimer(watchdog)
+	defer t.Stop()
+	select {
+	case <-waited:
+		return Finding{Items: n, What: "wg.Wait() returned: no Done was missing"}
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	wg.Done() // the safety net: the Done the goroutine forgot
+	<-waited
+	return Finding{Items: n, Lost: 1, What: fmt.Sprintf(
+		"deadlock: wg.Wait() still blocked after %v, %d of %d goroutines had called Done (the watchdog made the missing call)",
+		watchdog, n-1, n)}
+}

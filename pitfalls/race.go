@@ -1,0 +1,7 @@
+//go:build race
+
+package pitfalls
+
+// RaceEnabled is true in a -race build: tests then skip the two pitfalls
+// that race by design, which the detector would (rightly) fail.
+const RaceEnabled = true

@@ -1,0 +1,103 @@
+package pitfalls
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"slices"
+	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+)
+
+// pitfall is one broken shape as the demo runs it: a scenario of its own,
+// with one row.
+type pitfall struct {
+	name    string // the row's name
+	slide   string
+	title   string
+	pattern string // the pattern package whose --pitfalls runs it
+	items   int    // what Finding.Items will be
+	lost    string // what a lost item is, for the failure tally
+	run     func(ctx context.Context, env report.Env) Finding
+}
+
+// The sizes the demo runs the pitfalls at.
+const (
+	spawnN               = 10_000
+	triggers, batch      = 100, 5
+	failEvery            = 7
+	resources, batch19   = 97, 10
+	perRacer             = 5_000_000
+	doneWorkers          = 5
+	leakTick, leakSettle = 10 * time.Millisecond, 100 * time.Millisecond
+)
+
+// all lists the pitfalls in slide order.
+var all = []pitfall{
+	{"spawn 10000", "3", "go processItem(item) for 10,000 items: nothing bounds or waits", "workerpool",
+		spawnN, "outcome unknown", func(ctx context.Context, env report.Env) Finding {
+			return SpawnUnbounded(ctx, spawnN, env.Scaled(500*time.Millisecond))
+		}},
+	{"shared err", "7", "err = handleCiSuccessEvent(...) from every goroutine of a batch", "workerpool",
+		triggers, "error lost", func(context.Context, report.Env) Finding {
+			return SharedErr(triggers, batch, failEvery)
+		}},
+	{"index [i+j]", "19", "replicaNodes[i+j] with 97 resources in batches of 10", "hibernation",
+		(resources + batch19 - 1) / batch19 * batch19, "panicked", func(context.Context, report.Env) Finding {
+			return IndexPastEnd(resources, batch19)
+		}},
+	{"racy counter", "22", "counter++ from one goroutine per CPU, no synchronisation", "hibernation",
+		racers() * perRacer, "update lost", func(context.Context, report.Env) Finding {
+			return RacyCounter(racers(), perRacer)
+		}},
+	{"forgot Done", "23", "wg.Add(1) without wg.Done(): Wait never returns", "workerpool",
+		doneWorkers, "never called Done", func(ctx context.Context, env report.Env) Finding {
+			return ForgottenDone(ctx, doneWorkers, env.Scaled(50*time.Millisecond), env.Scaled(time.Second))
+		}},
+	{"no exit", "23", "go func() { for { doWork() } }(): no exit condition", "shutdown",
+		1, "leaked", func(ctx context.Context, env report.Env) Finding {
+			return NoExit(ctx, env.Scaled(leakTick), env.Scaled(leakSettle))
+		}},
+}
+
+// racers is one racing goroutine per CPU the program may use, and at
+// least two: more would only take turns.
+func racers() int { return max(2, runtime.GOMAXPROCS(0)) }
+
+// For reports whether the pattern has pitfalls to show with --pitfalls.
+func For(pattern string) bool {
+	return slices.ContainsFunc(all, func(p pitfall) bool { return p.pattern == pattern })
+}
+
+// Run runs the pitfalls of the named patterns (all of them when none is
+// named), each as a scenario of one row whose notice says what went wrong,
+// and returns the context's error if it is cancelled first.
+func Run(ctx context.Context, env report.Env, patterns ...string) error {
+	for _, p := range all {
+		if len(patterns) > 0 && !slices.Contains(patterns, p.pattern) {
+			continue
+		}
+		sc := env.Rec.Scenario("pitfalls", p.slide, p.title, p.items)
+		var f Finding
+		sc.Measure(ctx, report.Spec{Name: p.name, Limit: p.items}, func(ctx context.Context, _ *report.Probe) []error {
+			f = p.run(ctx, env)
+			return outcomes(f, p.lost)
+		})
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		sc.Notice("slide " + p.slide + ": " + f.What)
+	}
+	return nil
+}
+
+// outcomes turns a finding into one error per item: Lost of them fail.
+func outcomes(f Finding, lost string) []error {
+	errs := make([]error, f.Items)
+	err := errors.New(lost)
+	for i := range min(f.Lost, f.Items) {
+		errs[i] = err
+	}
+	return errs
+}

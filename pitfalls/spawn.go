@@ -1,0 +1,36 @@
+package pitfalls
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
+)
+
+// SpawnUnbounded is slide 3 with n items, each taking work:
+//
+//	for _, item := range items {
+//	    go processItem(item)
+//	}
+//
+// The loop returns at once with n goroutines still running: nothing bounds
+// them, nothing waits for them, and no error can come back from them, so
+// every outcome is lost. (The safety net, which the slide does not have, is
+// a WaitGroup the demo waits on before returning, so nothing leaks here.)
+func SpawnUnbounded(ctx context.Context, n int, work time.Duration) Finding {
+	before := runtime.NumGoroutine()
+	var net sync.WaitGroup // the demo's, not the slide's
+	start := time.Now()
+	for range n {
+		net.Go(func() { _ = sim.Sleep(ctx, work) }) // the slide: go processItem(item)
+	}
+	returned := time.Since(start)
+	running := runtime.NumGoroutine() - before
+	net.Wait()
+	return Finding{Items: n, Lost: n, What: fmt.Sprintf(
+		"the loop returned after %v with %d goroutines still running; none can report an error: %d outcomes unknown",
+		returned.Round(time.Microsecond), running, n)}
+}
