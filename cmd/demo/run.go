@@ -65,18 +65,15 @@ func runPatterns(ctx context.Context, opts options, chosen []pattern, stdin io.R
 	var view *textView
 	if !opts.json {
 		view = newTextView(stdout, term, useColor(opts, term))
+		view.step = stepper(ctx, stdout, stepLines(opts, stdin))
 		obs = view
 		view.start(opts)
 	}
 	env := report.NewEnv(opts.scale, opts.seed, obs)
 	env.Items, env.Workers, env.Serve = opts.items, opts.workers, opts.serve
 
-	lines := stepLines(opts, stdin)
 	status := exitOK
-	for i, p := range chosen {
-		if i > 0 && lines != nil && !waitEnter(ctx, stdout, lines, p) {
-			break
-		}
+	for _, p := range chosen {
 		err := p.run(ctx, env)
 		if err == nil && opts.pits && pitfalls.For(p.name) {
 			err = pitfalls.Run(ctx, env, p.name)
@@ -133,14 +130,20 @@ func stepLines(opts options, stdin io.Reader) <-chan string {
 	return lines
 }
 
-// waitEnter waits for Enter before the next pattern; false if ctx ended or
-// stdin closed first.
-func waitEnter(ctx context.Context, stdout io.Writer, lines <-chan string, next pattern) bool {
-	fmt.Fprintf(stdout, "\n[Enter: %s]", next.name)
-	select {
-	case _, ok := <-lines:
-		return ok
-	case <-ctx.Done():
-		return false
+// stepper returns the presenter's pause for --step: it shows what comes
+// next and waits for Enter, or for ctx. It returns nil when lines is nil
+// (no --step, or stdin is not a terminal): then nothing pauses.
+func stepper(ctx context.Context, stdout io.Writer, lines <-chan string) func(next string) {
+	if lines == nil {
+		return nil
+	}
+	return func(next string) {
+		fmt.Fprintf(stdout, "  [Enter: %s]", next)
+		select {
+		case <-lines:
+			fmt.Fprint(stdout, "\x1b[1A\x1b[2K\r") // up over the echoed Enter, clear the prompt
+		case <-ctx.Done():
+			fmt.Fprint(stdout, "\r\x1b[2K")
+		}
 	}
 }

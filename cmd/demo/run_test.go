@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -141,4 +142,36 @@ func TestPitfalls(t *testing.T) {
 	if code, stdout, _ := demo(t, t.Context(), "--scale", "0.01"); strings.Contains(stdout, "== pitfalls") || code != exitOK {
 		t.Error("the full run ran the pitfalls")
 	}
+}
+
+// --step's pause waits for a line, or for Ctrl-C, and nothing at all
+// without a terminal.
+func TestStepper(t *testing.T) {
+	if stepper(t.Context(), io.Discard, nil) != nil {
+		t.Error("a pause without a terminal")
+	}
+	synctest.Test(t, func(t *testing.T) {
+		lines := make(chan string)
+		var out bytes.Buffer
+		pause := stepper(t.Context(), &out, lines)
+		resumed := make(chan struct{})
+		go func() {
+			pause("batches")
+			close(resumed)
+		}()
+		synctest.Wait()
+		select {
+		case <-resumed:
+			t.Fatal("resumed before Enter")
+		default:
+		}
+		lines <- ""
+		<-resumed
+		if !strings.Contains(out.String(), "[Enter: batches]") {
+			t.Errorf("prompt %q", out.String())
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		stepper(ctx, &out, lines)("pool") // returns: ctx is done
+	})
 }

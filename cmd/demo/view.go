@@ -23,6 +23,11 @@ type textView struct {
 
 	mu sync.Mutex // guards w: the progress goroutine writes too
 
+	// step, set in --step mode, pauses before every variant but the
+	// first, until the presenter presses Enter.
+	step    func(next string)
+	started bool // a variant has run: the next one pauses
+
 	// The scenario's highest goroutine and in-flight peaks so far: the
 	// common scale of its sparklines. Touched on the scenario's goroutine only.
 	topG, topIn int
@@ -62,9 +67,14 @@ func (t *textView) ScenarioStart(p report.Pattern) {
 	t.printf("\n%s\n%s\n", t.paint(cyan, head), t.paint(dim, t.row(titles(), "notes")))
 }
 
-// VariantStart shows live progress on a terminal once a variant has run
-// for about a second; the returned end stops it and clears its line.
+// VariantStart pauses for Enter in --step mode, then shows live progress on
+// a terminal once a variant has run for about a second; the returned end
+// stops it and clears its line.
 func (t *textView) VariantStart(p report.Pattern, name string, probe *report.Probe) (end func()) {
+	if t.step != nil && t.started {
+		t.step(name)
+	}
+	t.started = true
 	if !t.term {
 		return func() {}
 	}
