@@ -48,9 +48,6 @@ func choose(reg []pattern, names []string) ([]pattern, error) {
 		}
 		return out, nil
 	}
-	if len(names) == 1 && names[0] == "list" {
-		return nil, nil
-	}
 	var out []pattern
 	for _, n := range names {
 		p, ok := lookup(reg, n)

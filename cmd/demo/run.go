@@ -25,36 +25,57 @@ const (
 // point: it parses args, runs the chosen patterns and renders them on
 // stdout, and returns the exit status. Cancelling ctx is Ctrl-C.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	var opts options
-	fs := newFlagSet(&opts)
-	reg := registry(fs)
-	names, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		usage(stdout, fs, reg)
+	cl, err := parseCommandLine(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		usage(stdout, cl.fs, cl.reg)
 		return exitOK
-	}
-	if err == nil {
-		err = opts.validate(fs)
-	}
-	var chosen []pattern
-	if err == nil {
-		chosen, err = choose(reg, names)
-	}
-	if err == nil {
-		err = checkPatterns(chosen)
-	}
-	if err == nil && opts.serve != "" {
-		err = checkServe(opts.serve, reg, chosen)
-	}
-	if err != nil {
+	case err != nil:
 		fmt.Fprintf(stderr, "go-concurrency-examples: %v (see -h)\n", err)
 		return exitUsage
-	}
-	if len(names) == 1 && names[0] == "list" {
-		list(stdout, reg)
+	case cl.list:
+		list(stdout, cl.reg)
 		return exitOK
 	}
-	return runPatterns(ctx, opts, chosen, stdin, stdout, stderr)
+	return runPatterns(ctx, cl.opts, cl.chosen, stdin, stdout, stderr)
+}
+
+// commandLine is what the arguments ask for.
+type commandLine struct {
+	fs     *flag.FlagSet
+	reg    []pattern
+	opts   options
+	chosen []pattern // the patterns to run, in order
+	list   bool      // "list": name the patterns, run nothing
+}
+
+// parseCommandLine parses and checks every argument before any work
+// starts, so bad input never leaves half a run behind.
+func parseCommandLine(args []string) (*commandLine, error) {
+	cl := &commandLine{}
+	cl.fs = newFlagSet(&cl.opts)
+	cl.reg = registry(cl.fs)
+	names, err := parseArgs(cl.fs, args)
+	if err != nil {
+		return cl, err
+	}
+	if err := cl.opts.validate(cl.fs); err != nil {
+		return cl, err
+	}
+	if len(names) == 1 && names[0] == "list" {
+		cl.list = true
+		return cl, nil
+	}
+	if cl.chosen, err = choose(cl.reg, names); err != nil {
+		return cl, err
+	}
+	if err := checkPatterns(cl.chosen); err != nil {
+		return cl, err
+	}
+	if cl.opts.serve != "" {
+		return cl, checkServe(cl.opts.serve, cl.reg, cl.chosen)
+	}
+	return cl, nil
 }
 
 // runPatterns runs the chosen patterns in order and renders what they
