@@ -19,7 +19,7 @@ const (
 	BatchSize      = 5                      // slide 5's batchSize; --workers changes it
 	PoolSize       = 10                     // database connections
 	TriggerTime    = 100 * time.Millisecond // one trigger's hold on a connection
-	Jitter         = 0.1                    // ±10% per trigger, seeded
+	Jitter         = 0.05                   // ±5% per trigger, seeded
 	AcquireTimeout = 150 * time.Millisecond
 
 	// The skewed workload: most triggers are quick, one in ten is slow.

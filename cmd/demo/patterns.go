@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/pitfalls"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/ratelimit"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
@@ -27,11 +28,18 @@ type pattern struct {
 
 // registry lists the patterns in slide order and binds their own flags to
 // fs. An explicit list, not init(): the order is the talk's.
+//
+// A pattern's options are bound here, before parsing; its run and check
+// closures read them after, so they must not copy them early.
 func registry(fs *flag.FlagSet) []pattern {
-	_ = fs // patterns with flags of their own bind them here
+	var rl ratelimit.Options
+	rl.Bind(fs)
 	return []pattern{
 		{name: "workerpool", slides: "3, 5-7", about: "CI auto-trigger of 100 CD pipelines: unbounded, batches, pool, errgroup limit",
 			run: workerpool.Run},
+		{name: "ratelimit", slides: "11-13", about: "100 manifests from a throttling API server: batches, semaphore, token bucket",
+			run:   func(ctx context.Context, env report.Env) error { return ratelimit.Run(ctx, env, rl) },
+			check: func() error { return rl.Validate() }, serves: true},
 		{name: "pitfalls", slides: "3, 7, 19, 22, 23", about: "the slides' bugs run for real behind a safety net (not in the full run)",
 			run: func(ctx context.Context, env report.Env) error { return pitfalls.Run(ctx, env) }, extra: true},
 	}

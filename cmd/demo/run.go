@@ -96,6 +96,15 @@ func runPatterns(ctx context.Context, opts options, chosen []pattern, stdin io.R
 	status := exitOK
 	for _, p := range chosen {
 		err := p.run(ctx, env)
+		if opts.serve != "" {
+			// A server runs until Ctrl-C: that is its end, not an
+			// interruption. It returns nil after a graceful drain.
+			if err != nil {
+				fmt.Fprintf(stderr, "go-concurrency-examples: %s: %v\n", p.name, err)
+				return exitFailed
+			}
+			return exitOK
+		}
 		if err == nil && opts.pits && pitfalls.For(p.name) {
 			err = pitfalls.Run(ctx, env, p.name)
 		}

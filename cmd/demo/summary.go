@@ -13,9 +13,9 @@ import (
 // and what the slide claims.
 func writeSummary(w io.Writer, r report.Report) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  operation\tbefore\tafter\tgain\tat scale 1\tslide 24\t")
+	fmt.Fprintln(tw, "  operation\tbefore\tafter\tgain\tat scale 1\tslide 24")
 	for _, s := range r.Summary {
-		fmt.Fprintf(tw, "  %s\t%s %s\t%s %s\t%s\t%s -> %s\t%s\t\n",
+		fmt.Fprintf(tw, "  %s\t%s %s\t%s %s\t%s\t%s -> %s\t%s\n",
 			s.Operation, s.BeforeVariant, dur(s.BeforeMS), s.AfterVariant, dur(s.AfterMS),
 			improvement(s), dur(s.Scale1BeforeMS), dur(s.Scale1AfterMS), s.SlideClaim)
 	}

@@ -160,6 +160,11 @@ func (t *textView) Notice(p report.Pattern, line string) {
 	t.printf("%s %s\n", t.paint(yellow, "->"), line)
 }
 
+// Announce prints a line that belongs to no table.
+func (t *textView) Announce(line string) {
+	t.printf("%s\n", t.paint(yellow, line))
+}
+
 // finish prints the slide-24 table, if the run measured any of its rows.
 func (t *textView) finish(r report.Report) {
 	if r.Interrupted {

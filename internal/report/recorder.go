@@ -19,6 +19,9 @@ type Observer interface {
 	VariantEnd(p Pattern, v Variant)
 	// Notice is called with the scenario's "what to notice" line.
 	Notice(p Pattern, line string)
+	// Announce is called with a line for the person at the terminal that
+	// belongs to no scenario: where a --serve server listens, say.
+	Announce(line string)
 }
 
 // Recorder collects the measurements of one run. Pattern packages get one
@@ -62,6 +65,15 @@ func (r *Recorder) Report() Report {
 	out.Patterns = append([]Pattern(nil), r.report.Patterns...)
 	out.Summary = summarize(out.Patterns, out.Scale)
 	return out
+}
+
+// Announce tells the person at the terminal something that is not a
+// measurement, such as where a --serve server listens and how to try it.
+// It is not part of the report.
+func (r *Recorder) Announce(line string) {
+	if r.obs != nil {
+		r.obs.Announce(line)
+	}
 }
 
 // SetInterrupted marks the run as cancelled before its end.

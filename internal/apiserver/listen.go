@@ -1,0 +1,70 @@
+package apiserver
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"time"
+)
+
+// DrainTimeout is how long Listener.Close lets requests in flight finish
+// before it closes their connections.
+const DrainTimeout = time.Second
+
+// Listener is a handler served over real HTTP until Close.
+type Listener struct {
+	URL string // "http://127.0.0.1:PORT"
+
+	srv  *http.Server
+	done chan error // receives Serve's result once; never closed
+}
+
+// Listen serves h on addr until Close. addr "127.0.0.1:0" takes a free
+// port on loopback; URL says which. It speaks HTTP/1.1 and, for clients
+// that ask ([Protocols]), HTTP/2 without TLS.
+func Listen(addr string, h http.Handler) (*Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	l := &Listener{
+		URL:  "http://" + ln.Addr().String(),
+		srv:  &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, Protocols: serverProtocols()},
+		done: make(chan error, 1),
+	}
+	go func() { l.done <- l.srv.Serve(ln) }() // ends when Close shuts srv down
+	return l, nil
+}
+
+// Close stops accepting, lets requests in flight finish for at most
+// DrainTimeout (Shutdown), then closes every connection left (Close), and
+// returns once the serving goroutine has ended. No port stays open.
+func (l *Listener) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), DrainTimeout)
+	defer cancel()
+	err := l.srv.Shutdown(ctx)
+	if err != nil {
+		err = l.srv.Close()
+	}
+	if serveErr := <-l.done; !errors.Is(serveErr, http.ErrServerClosed) {
+		return errors.Join(err, serveErr)
+	}
+	return err
+}
+
+// Protocols is what a client of a Listener should speak: HTTP/2 without
+// TLS, as client-go speaks HTTP/2 to the real API server: one connection
+// carries every request, so 100 requests sent at once arrive at once,
+// rather than as fast as 100 new connections can be dialled.
+func Protocols() *http.Protocols {
+	p := new(http.Protocols)
+	p.SetUnencryptedHTTP2(true)
+	return p
+}
+
+func serverProtocols() *http.Protocols {
+	p := Protocols()
+	p.SetHTTP1(true) // for curl and friends
+	return p
+}

@@ -1,0 +1,106 @@
+package ratelimit_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/apiserver"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/ratelimit"
+)
+
+// getResource stands in for a Kubernetes client in the examples.
+func getResource(ctx context.Context, req ratelimit.ResourceRequest) ([]byte, error) {
+	if req.Name == "missing" {
+		return nil, fmt.Errorf("get %s: not found", req)
+	}
+	return []byte("kind: ConfigMap, name: " + req.Name), nil
+}
+
+var requests = []ratelimit.ResourceRequest{
+	{Namespace: "default", Resource: "configmaps", Name: "app-001"},
+	{Namespace: "default", Resource: "configmaps", Name: "missing"},
+	{Namespace: "default", Resource: "configmaps", Name: "app-003"},
+}
+
+func ExampleGetManifestsByBatch() {
+	// At most 2 requests at once; results come back in request order,
+	// each with its manifest or its error.
+	for _, r := range ratelimit.GetManifestsByBatch(context.Background(), requests, 2, getResource) {
+		fmt.Printf("%s | %v\n", r.Manifest, r.Error)
+	}
+	// Output:
+	// kind: ConfigMap, name: app-001 | <nil>
+	//  | get default/configmaps/missing: not found
+	// kind: ConfigMap, name: app-003 | <nil>
+}
+
+func ExampleGetManifestsWindow() {
+	for _, r := range ratelimit.GetManifestsWindow(context.Background(), requests, 2, getResource) {
+		fmt.Printf("%s | %v\n", r.Manifest, r.Error)
+	}
+	// Output:
+	// kind: ConfigMap, name: app-001 | <nil>
+	//  | get default/configmaps/missing: not found
+	// kind: ConfigMap, name: app-003 | <nil>
+}
+
+func ExampleGetManifestsSequential() {
+	// Cancelled before it starts: no request is sent, and none is lost.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, r := range ratelimit.GetManifestsSequential(ctx, requests, getResource) {
+		fmt.Println(r.Error)
+	}
+	// Output:
+	// get default/configmaps/app-001: not started: context canceled
+	// get default/configmaps/missing: not started: context canceled
+	// get default/configmaps/app-003: not started: context canceled
+}
+
+func ExampleGetManifestsUnlimited() {
+	rs := ratelimit.GetManifestsUnlimited(context.Background(), requests, getResource)
+	fmt.Println(len(rs), "responses; the second:", rs[1].Error)
+	// Output:
+	// 3 responses; the second: get default/configmaps/missing: not found
+}
+
+func ExampleClient_Get() {
+	// The fake API server, over real HTTP.
+	srv := httptest.NewServer(apiserver.New(apiserver.Config{
+		Latency: func(string) time.Duration { return time.Millisecond },
+	}))
+	defer srv.Close()
+
+	c := &ratelimit.Client{BaseURL: srv.URL}
+	m, err := c.Get(context.Background(), requests[0])
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s", m)
+	// Output:
+	// {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"app-001","namespace":"default"}}
+}
+
+func ExampleThrottledError() {
+	// A server that throttles everyone, as an overloaded API server does.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "2")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+
+	var retries int
+	c := &ratelimit.Client{BaseURL: srv.URL, MaxRetries: 2,
+		TimeScale: 0.001, // wait 2 ms rather than 2 s
+		OnRetry:   func() { retries++ }}
+	_, err := c.Get(context.Background(), requests[0])
+	fmt.Println(err)
+	fmt.Println(retries, "retries")
+	// Output:
+	// gave up after 2 retries: get default/configmaps/app-001: 429 Too Many Requests (Retry-After 2s)
+	// 2 retries
+}

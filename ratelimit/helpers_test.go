@@ -1,0 +1,81 @@
+package ratelimit
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/apiserver"
+)
+
+const testURL = "http://apiserver.test"
+
+// fixed is a latency function: every GET takes d.
+func fixed(d time.Duration) func(string) time.Duration {
+	return func(string) time.Duration { return d }
+}
+
+// inMemory is a Client of a fake API server with cfg, served in memory so
+// that it runs in a synctest bubble.
+func inMemory(cfg apiserver.Config) (*Client, *apiserver.Server) {
+	s := apiserver.New(cfg)
+	return &Client{HTTP: &http.Client{Transport: apiserver.Transport(s)}, BaseURL: testURL}, s
+}
+
+// inMemoryConnect is run's connectFunc for synctest bubbles.
+func inMemoryConnect(api http.Handler, _ int) (*http.Client, string, func() error, error) {
+	return &http.Client{Transport: apiserver.Transport(api)}, testURL, func() error { return nil }, nil
+}
+
+// arrivals records when each request reaches the server, since start.
+type arrivals struct {
+	start time.Time
+	next  http.Handler
+
+	mu sync.Mutex // guards at
+	at []time.Duration
+}
+
+func (a *arrivals) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a.mu.Lock()
+	a.at = append(a.at, time.Since(a.start))
+	a.mu.Unlock()
+	a.next.ServeHTTP(w, r)
+}
+
+func (a *arrivals) sorted() []time.Duration {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Sorted(slices.Values(a.at))
+}
+
+// checkManifests fails t unless every response is the manifest of its own
+// request: results are written by index.
+func checkManifests(t *testing.T, reqs []ResourceRequest, rs []ResourceResponse) {
+	t.Helper()
+	if len(rs) != len(reqs) {
+		t.Fatalf("%d responses for %d requests", len(rs), len(reqs))
+	}
+	for i, r := range rs {
+		if r.Error != nil {
+			t.Errorf("request %d: %v", i, r.Error)
+			continue
+		}
+		var m struct {
+			Metadata struct{ Name string } `json:"metadata"`
+		}
+		if err := json.Unmarshal(r.Manifest, &m); err != nil || m.Metadata.Name != reqs[i].Name {
+			t.Errorf("response %d is %s (%v), want the manifest of %s", i, r.Manifest, err, reqs[i].Name)
+		}
+	}
+}
+
+// timed runs fn and returns how long it took (virtual time in a bubble).
+func timed(fn func()) time.Duration {
+	start := time.Now()
+	fn()
+	return time.Since(start)
+}

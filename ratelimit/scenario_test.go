@@ -1,0 +1,213 @@
+package ratelimit
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
+)
+
+func variantNamed(t *testing.T, vs []report.Variant, name string) report.Variant {
+	t.Helper()
+	i := slices.IndexFunc(vs, func(v report.Variant) bool { return v.Name == name })
+	if i < 0 {
+		t.Fatalf("no variant %q", name)
+	}
+	return vs[i]
+}
+
+// msOf is d in milliseconds as the report has them, to the microsecond.
+func msOf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// The whole scenario at scale 1 in a bubble: the figures are the slides',
+// exactly, computed from the same seeded latencies.
+func TestScenario(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		env := report.NewEnv(1, 7, nil)
+		if err := run(t.Context(), env, DefaultOptions(), inMemoryConnect); err != nil {
+			t.Fatal(err)
+		}
+		// A second pattern, so that the report has its slide-24 summary.
+		env.Rec.Scenario("other", "1", "other", 0)
+		rep := env.Rec.Report()
+		p := rep.Patterns[0]
+		var names []string
+		for _, v := range p.Variants {
+			names = append(names, v.Name)
+			if v.OK+v.Failed != Manifests || v.Partial {
+				t.Errorf("%s: %d ok + %d failed, want all %d accounted for", v.Name, v.OK, v.Failed, Manifests)
+			}
+		}
+		if want := []string{"sequential", "unlimited", "unlimited+retry", "batches", "semaphore", "token-bucket"}; !slices.Equal(names, want) {
+			t.Fatalf("variants %v, want %v", names, want)
+		}
+
+		lat := sim.Jittered(sim.NewRand(7), Manifests, Latency, Jitter)
+		var sum, batches time.Duration
+		for i := 0; i < len(lat); i += Workers {
+			batches += slices.Max(lat[i:min(i+Workers, len(lat))])
+		}
+		for _, d := range lat {
+			sum += d
+		}
+		vs := p.Variants
+		seq, un, retry := variantNamed(t, vs, "sequential"), variantNamed(t, vs, "unlimited"), variantNamed(t, vs, "unlimited+retry")
+		bat, sem, tb := variantNamed(t, vs, "batches"), variantNamed(t, vs, "semaphore"), variantNamed(t, vs, "token-bucket")
+		if seq.WallMS != msOf(sum) || seq.WallMS != seq.BoundMS || seq.PeakInflight != 1 {
+			t.Errorf("sequential took %vms (bound %v), want the sum of the latencies, %vms", seq.WallMS, seq.BoundMS, msOf(sum))
+		}
+		if un.OK != MaxInflight || un.Retries != 0 || !strings.Contains(un.Notes, "75 x 429 Too Many Requests (Retry-After 1s)") {
+			t.Errorf("unlimited: %d ok, %d retries, notes %q; want %d ok, the 429s tallied", un.OK, un.Retries, un.Notes, MaxInflight)
+		}
+		// The herd: 25 get through at 0, 1 s, 2 s and 3 s.
+		if retry.OK != Manifests || retry.Retries != 75+50+25 || retry.WallMS < 3000 || retry.WallMS > 3000+msOf(slices.Max(lat)) {
+			t.Errorf("unlimited+retry: %d ok, %d retries in %vms; want all, 150 retries, in 3s and one GET", retry.OK, retry.Retries, retry.WallMS)
+		}
+		if bat.WallMS != msOf(batches) || bat.Retries != 0 || bat.PeakInflight != Workers {
+			t.Errorf("batches took %vms, %d retries, %d at once; want the sum of each batch's slowest, %vms, no retries, %d",
+				bat.WallMS, bat.Retries, bat.PeakInflight, msOf(batches), Workers)
+		}
+		if sem.WallMS >= bat.WallMS || sem.WallMS < sem.BoundMS || sem.PeakInflight != Workers {
+			t.Errorf("semaphore took %vms (bound %v), batches %vms: want between", sem.WallMS, sem.BoundMS, bat.WallMS)
+		}
+		// The 100th token comes at (100-10)/5 = 18 s; that GET takes lat[99].
+		if want := msOf(18*time.Second + lat[Manifests-1]); tb.WallMS != want || tb.BoundMS > tb.WallMS || tb.BoundMS < 18000 {
+			t.Errorf("token-bucket took %vms (bound %v), want %vms", tb.WallMS, tb.BoundMS, want)
+		}
+		if !strings.HasPrefix(p.Notice, "unlimited: 75/100 got 429 (server serves 25 at once); retrying: 3.0") ||
+			!strings.Contains(p.Notice, "150 retries; 5 at once: ") || !strings.Contains(p.Notice, "no 429, window ") ||
+			!strings.HasSuffix(p.Notice, "token bucket: 18.04s for 90 past its burst at 5/s, whatever the workers: it limits rate, not concurrency") {
+			t.Errorf("notice %q", p.Notice)
+		}
+
+		if len(rep.Summary) != 1 {
+			t.Fatalf("summary %+v, want the K8s resource fetch row", rep.Summary)
+		}
+		row := rep.Summary[0]
+		if row.Operation != "K8s resource fetch (100 items)" || row.BeforeVariant != "sequential" || row.AfterVariant != "batches" ||
+			row.SlideClaim != "5s -> 1s (5x)" || row.Speedup != seq.WallMS/bat.WallMS {
+			t.Errorf("summary row %+v", row)
+		}
+	})
+}
+
+// --items, --workers and the server's limit change the scenario.
+func TestScenarioSizes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		env := report.NewEnv(0.5, 1, nil)
+		env.Items, env.Workers = 30, 10
+		opts := DefaultOptions()
+		opts.MaxInflight = 8 // a batch of 10 is over the server's limit
+		if err := run(t.Context(), env, opts, inMemoryConnect); err != nil {
+			t.Fatal(err)
+		}
+		vs := env.Rec.Report().Patterns[0].Variants
+		un, bat := variantNamed(t, vs, "unlimited"), variantNamed(t, vs, "batches")
+		if un.OK != 8 || un.Failed != 22 {
+			t.Errorf("unlimited: %d ok, %d failed; want 8 and 22", un.OK, un.Failed)
+		}
+		// Every batch of 10 has 2 refused, retried after 0.5 s: the knee.
+		if bat.OK != 30 || bat.Retries != 6 || bat.Limit != 10 {
+			t.Errorf("batches: %d ok, %d retries, limit %d; want 30, 6, 10", bat.OK, bat.Retries, bat.Limit)
+		}
+	})
+}
+
+// Cancelled in the middle of a variant, Run returns the context's error at
+// once, the variant is partial, and every item is still accounted for.
+func TestScenarioCancelled(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		env := report.NewEnv(1, 1, nil)
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+		defer cancel()
+		var err error
+		took := timed(func() { err = run(ctx, env, DefaultOptions(), inMemoryConnect) })
+		if !errors.Is(err, context.DeadlineExceeded) || took != 2*time.Second {
+			t.Fatalf("run = %v after %v, want the deadline at 2s", err, took)
+		}
+		vs := env.Rec.Report().Patterns[0].Variants
+		if len(vs) != 1 || !vs[0].Partial || vs[0].OK+vs[0].Failed != Manifests || vs[0].OK == 0 || vs[0].Failed == 0 {
+			t.Errorf("variants %+v, want one partial sequential with every item counted", vs)
+		}
+	})
+}
+
+// The demo's path: real HTTP on loopback, at a tiny scale. Only what does
+// not depend on the machine's speed is asserted; TestMain's goleak checks
+// that every server and connection is gone.
+func TestRunOverLoopback(t *testing.T) {
+	env := report.NewEnv(0.01, 1, nil)
+	env.Items = 20
+	opts := Options{MaxInflight: 5}
+	if err := Run(t.Context(), env, opts); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range env.Rec.Report().Patterns[0].Variants {
+		if v.OK+v.Failed != 20 {
+			t.Errorf("%s: %d ok + %d failed, want 20", v.Name, v.OK, v.Failed)
+		}
+		if v.Name != "unlimited" && v.Failed != 0 {
+			t.Errorf("%s: %d failed (%s), want all fetched", v.Name, v.Failed, v.Notes)
+		}
+	}
+}
+
+// A bad option is refused before anything starts.
+func TestRunRejectsBadOptions(t *testing.T) {
+	env := report.NewEnv(1, 1, nil)
+	if err := Run(t.Context(), env, Options{MaxInflight: -1}); err == nil || !strings.Contains(err.Error(), "--max-inflight") {
+		t.Errorf("Run = %v, want the --max-inflight error", err)
+	}
+	if n := len(env.Rec.Report().Patterns); n != 0 {
+		t.Errorf("%d scenarios ran, want none", n)
+	}
+}
+
+// announceObserver passes the lines announced to a channel.
+type announceObserver struct{ lines chan string }
+
+func (announceObserver) ScenarioStart(report.Pattern) {}
+func (announceObserver) VariantStart(report.Pattern, string, *report.Probe) func() {
+	return func() {}
+}
+func (announceObserver) VariantEnd(report.Pattern, report.Variant) {}
+func (announceObserver) Notice(report.Pattern, string)             {}
+func (o announceObserver) Announce(line string)                    { o.lines <- line }
+
+// --serve runs the fake API server until ctx is done, then stops it.
+func TestServe(t *testing.T) {
+	obs := announceObserver{make(chan string, 2)}
+	env := report.NewEnv(0.01, 1, obs)
+	env.Serve = "127.0.0.1:0"
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, env, Options{}) }()
+	line := <-obs.lines
+	for !strings.HasPrefix(line, "try: ") {
+		line = <-obs.lines
+	}
+	url := strings.Fields(strings.TrimPrefix(line, "try: curl -i "))[0]
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	http.DefaultClient.CloseIdleConnections()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET %s = %s, want 200", url, resp.Status)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v, want nil after a clean stop", err)
+	}
+	if _, err := http.Get(url); err == nil {
+		t.Errorf("%s still served after Run returned", url)
+	}
+}
