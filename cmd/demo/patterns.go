@@ -9,6 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/fanout"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/hibernation"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/pitfalls"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/ratelimit"
@@ -32,14 +34,21 @@ type pattern struct {
 // A pattern's options are bound here, before parsing; its run and check
 // closures read them after, so they must not copy them early.
 func registry(fs *flag.FlagSet) []pattern {
+	var fo fanout.Options
+	fo.Bind(fs)
 	var rl ratelimit.Options
 	rl.Bind(fs)
 	return []pattern{
 		{name: "workerpool", slides: "3, 5-7", about: "CI auto-trigger of 100 CD pipelines: unbounded, batches, pool, errgroup limit",
 			run: workerpool.Run},
+		{name: "fanout", slides: "8-10", about: "workflow status: WaitGroup vs errgroup; 50-cluster connection test: sync.Map, by index, bounded",
+			run:   func(ctx context.Context, env report.Env) error { return fanout.Run(ctx, env, fo) },
+			check: func() error { return fo.Validate() }},
 		{name: "ratelimit", slides: "11-13", about: "100 manifests from a throttling API server: batches, semaphore, token bucket",
 			run:   func(ctx context.Context, env report.Env) error { return ratelimit.Run(ctx, env, rl) },
 			check: func() error { return rl.Validate() }, serves: true},
+		{name: "hibernation", slides: "18-20", about: "hibernation check of 100 resources: sequential, batches of 10, sliding window, atomic counters",
+			run: hibernation.Run},
 		{name: "pitfalls", slides: "3, 7, 19, 22, 23", about: "the slides' bugs run for real behind a safety net (not in the full run)",
 			run: func(ctx context.Context, env report.Env) error { return pitfalls.Run(ctx, env) }, extra: true},
 	}

@@ -27,11 +27,11 @@ func writeSummary(w io.Writer, r report.Report) {
 	}
 }
 
-// improvement is the speedup, or the failures when "before" did not finish
-// its work (slide 24's "Crash"): a time is no improvement over a failure.
+// improvement is the speedup, or the failures on the "Crash" row, where a
+// time is no improvement over a failure.
 func improvement(s report.SummaryRow) string {
-	if s.BeforeFailed > 0 {
-		return fmt.Sprintf("%d failed -> 0", s.BeforeFailed)
+	if s.Speedup == 0 {
+		return fmt.Sprintf("%d failed -> %d", s.BeforeFailed, s.AfterFailed)
 	}
 	return fmt.Sprintf("%.1fx", s.Speedup)
 }

@@ -63,7 +63,11 @@ func (t *textView) start(o options) {
 // ScenarioStart prints the heading and the column titles.
 func (t *textView) ScenarioStart(p report.Pattern) {
 	t.topG, t.topIn = 0, 0
-	head := fmt.Sprintf("== %s (slides %s): %s", p.Pattern, p.Slides, p.Scenario)
+	slides := "slides"
+	if !strings.ContainsAny(p.Slides, "-,") {
+		slides = "slide"
+	}
+	head := fmt.Sprintf("== %s (%s %s): %s", p.Pattern, slides, p.Slides, p.Scenario)
 	t.printf("\n%s\n%s\n", t.paint(cyan, head), t.paint(dim, t.row(titles(), "notes")))
 }
 

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -158,6 +159,9 @@ func (s *Scenario) pattern() Pattern {
 // measure is Measure without the bookkeeping: time, sample, count.
 func measure(ctx context.Context, spec Spec, probe *Probe, run func(context.Context, *Probe) []error) Variant {
 	v := Variant{Name: spec.Name, Limit: spec.Limit, BoundMS: ms(spec.Bound)}
+	// Collect the garbage of earlier variants first: the stacks of their
+	// ended goroutines are freed only by a GC, and would count here.
+	runtime.GC()
 	v.BaselineGoroutines = goroutines()
 	stop := probe.sample(SampleEvery)
 	start := time.Now()

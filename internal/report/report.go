@@ -88,8 +88,8 @@ type SummaryRow struct {
 	AfterVariant  string  `json:"after_variant"`
 	BeforeMS      float64 `json:"before_ms"`
 	AfterMS       float64 `json:"after_ms"`
-	// Speedup is BeforeMS / AfterMS, or 0 when "before" failed outright
-	// (slide 24's "Crash": no time to compare with).
+	// Speedup is BeforeMS / AfterMS, or 0 for slide 24's "Crash" row,
+	// where "before" has no time to compare with, only failures.
 	Speedup    float64 `json:"speedup"`
 	SlideClaim string  `json:"slide_claim"`
 	// BeforeFailed counts the items the "before" variant failed, which is
@@ -122,6 +122,7 @@ type Claim struct {
 func (r Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // notes say "->" and "<nil>"; this is not HTML
 	return enc.Encode(r)
 }
 

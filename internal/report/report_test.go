@@ -181,3 +181,17 @@ func TestSeries(t *testing.T) {
 		t.Errorf("peaks lost: %v", got)
 	}
 }
+
+// Failures both variants share (unreachable clusters) are the workload's:
+// the row still has a speedup and matches; more failures after do not.
+func TestVerdictSharedFailures(t *testing.T) {
+	c := Claim{Operation: "Cluster connection test (50 clusters)", Before: "seq", After: "par"}
+	row := compare(c, 50, Variant{WallMS: 5000, Failed: 5}, Variant{WallMS: 600, Failed: 5}, 0.2)
+	if row.Speedup == 0 || !row.MatchesSlide || row.Verdict != "as on the slide" {
+		t.Errorf("shared failures: %+v", row)
+	}
+	row = compare(c, 50, Variant{WallMS: 5000, Failed: 5}, Variant{WallMS: 600, Failed: 7}, 0.2)
+	if row.MatchesSlide || row.Verdict != "differs: after failed 7" {
+		t.Errorf("more failures after: %+v", row)
+	}
+}

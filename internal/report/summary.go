@@ -73,11 +73,12 @@ func compare(c Claim, items int, before, after Variant, scale float64) SummaryRo
 		BeforeFailed: before.Failed, AfterFailed: after.Failed,
 		Scale1BeforeMS: before.WallMS / scale, Scale1AfterMS: after.WallMS / scale,
 	}
-	if after.WallMS > 0 && before.Failed == 0 {
+	s, onSlide := slideRow(c.Operation)
+	crash := onSlide && s.Before == 0 // slide 24's "Crash": no time to compare
+	if after.WallMS > 0 && !crash {
 		row.Speedup = before.WallMS / after.WallMS
 	}
-	s, ok := slideRow(c.Operation)
-	if !ok {
+	if !onSlide {
 		row.Verdict = "not on slide 24"
 		return row
 	}
@@ -89,7 +90,9 @@ func compare(c Claim, items int, before, after Variant, scale float64) SummaryRo
 }
 
 // verdict says whether the measurement reproduces the slide, and if not,
-// where it differs: the honest column of the table.
+// where it differs: the honest column of the table. Failures the two
+// variants share (unreachable clusters) are the workload's, not a
+// difference; "after" failing more than "before" is.
 func verdict(s SlideRow, items int, row SummaryRow) string {
 	if items != s.Items {
 		return fmt.Sprintf("measured with %d items, the slide with %d", items, s.Items)
@@ -105,7 +108,7 @@ func verdict(s SlideRow, items int, row SummaryRow) string {
 	if d := off(row.Scale1AfterMS, ms(s.After)); d != "" {
 		diffs = append(diffs, "after "+d)
 	}
-	if row.AfterFailed > 0 {
+	if s.Before == 0 && row.AfterFailed > 0 || s.Before != 0 && row.AfterFailed > row.BeforeFailed {
 		diffs = append(diffs, fmt.Sprintf("after failed %d", row.AfterFailed))
 	}
 	if len(diffs) == 0 {

@@ -1,0 +1,22 @@
+package fanout
+
+import (
+	"context"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+)
+
+// Run measures fanout's two scenarios for cmd/demo, in slide order: the
+// workflow-status fetch of slide 9 (two calls; opts.Fail injects a failure)
+// and the cluster connection test of slide 10 (--items clusters, --workers
+// the bounded fan-out's limit). It returns the context's error, promptly,
+// if ctx is done first.
+func Run(ctx context.Context, env report.Env, opts Options) error {
+	if err := opts.Validate(); err != nil {
+		return err
+	}
+	if err := runWorkflow(ctx, env, opts.Fail); err != nil {
+		return err
+	}
+	return runClusters(ctx, env)
+}

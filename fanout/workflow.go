@@ -1,0 +1,134 @@
+package fanout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
+)
+
+// The slide-9 world, at scale 1: the trigger view needs the CI status and
+// the CD status of an application, two independent API calls. A failing
+// call (--fail) fails fast, as a 500 or a refused connection does.
+const (
+	CIStatusTime = 200 * time.Millisecond
+	CDStatusTime = 300 * time.Millisecond
+	FailTime     = 100 * time.Millisecond
+)
+
+// ErrInjected is the failure --fail injects into one status call.
+var ErrInjected = errors.New("injected failure (--fail)")
+
+// statusAPI is the simulated CI and CD status endpoints; durations scaled.
+type statusAPI struct {
+	ci, cd time.Duration
+	fail   string // "ci", "cd" or "" (none)
+	failAt time.Duration
+}
+
+func newStatusAPI(env report.Env, fail string) statusAPI {
+	if fail == FailNone {
+		fail = ""
+	}
+	return statusAPI{ci: env.Scaled(CIStatusTime), cd: env.Scaled(CDStatusTime),
+		fail: fail, failAt: env.Scaled(FailTime)}
+}
+
+// fetch is one status call: it answers after d, or fails after failAt.
+func (api statusAPI) fetch(ctx context.Context, which string, d time.Duration) (string, error) {
+	failing := api.fail == which
+	if failing {
+		d = api.failAt
+	}
+	if sim.Sleep(ctx, d) != nil {
+		// Cancelled: by Ctrl-C, or by errgroup because the other call
+		// failed. The error says so, and names the cause without
+		// wrapping it, so the other call's failure is counted once.
+		return "", fmt.Errorf("%s status: %w (cause: %v)", which, ctx.Err(), context.Cause(ctx))
+	}
+	if failing {
+		return "", fmt.Errorf("%s status: %w", which, ErrInjected)
+	}
+	return which + ": Succeeded", nil
+}
+
+// durations is how long each call takes if nothing cancels it.
+func (api statusAPI) durations() []time.Duration {
+	ds := []time.Duration{api.ci, api.cd}
+	for i, which := range []string{"ci", "cd"} {
+		if api.fail == which {
+			ds[i] = api.failAt
+		}
+	}
+	return ds
+}
+
+// statusVariant is one way of fetching the two statuses.
+type statusVariant struct {
+	name  string
+	limit int
+	notes string
+	fetch func(ctx context.Context, ci, cd func(context.Context) (string, error)) (string, string, error)
+}
+
+var statusVariants = []statusVariant{
+	{"sequential", 1, "CI, then CD", sequentialPair},
+	{"waitgroup", 2, "slide 9: WaitGroup of 2; waits for both, even after a failure", Both[string, string]},
+	{"errgroup", 2, "errgroup.WithContext: the first failure cancels the other call", BothFailFast[string, string]},
+}
+
+// sequentialPair is the "before": one call after the other, both errors kept.
+func sequentialPair(ctx context.Context, ci, cd func(context.Context) (string, error)) (string, string, error) {
+	a, errA := callOne(ctx, ci)
+	b, errB := callOne(ctx, cd)
+	return a, b, errors.Join(errA, errB)
+}
+
+// runWorkflow measures the workflow-status scenario: items are the two
+// calls (CI, CD), and each call's own error is its item's outcome.
+func runWorkflow(ctx context.Context, env report.Env, fail string) error {
+	api := newStatusAPI(env, fail)
+	title := "trigger view: fetch CI status (200 ms) and CD status (300 ms)"
+	if api.fail != "" {
+		title += ", --fail " + api.fail
+	}
+	sc := env.Rec.Scenario("fanout", "8-9", title, 2)
+	sc.Claim(report.Claim{Operation: "Workflow status fetch",
+		Before: "sequential", After: "waitgroup", SlideClaim: "500ms -> 300ms (40%)"})
+	for _, v := range statusVariants {
+		spec := report.Spec{Name: v.name, Limit: v.limit, Bound: statusBound(api, v), Notes: v.notes}
+		sc.Measure(ctx, spec, func(ctx context.Context, p *report.Probe) []error {
+			errs := make([]error, 2) // errs[0] CI, errs[1] CD; each written by its own call
+			track := func(i int, which string, d time.Duration) func(context.Context) (string, error) {
+				return func(ctx context.Context) (string, error) {
+					p.Begin()
+					defer p.End()
+					s, err := api.fetch(ctx, which, d)
+					errs[i] = err
+					return s, err
+				}
+			}
+			_, _, _ = v.fetch(ctx, track(0, "ci", api.ci), track(1, "cd", api.cd))
+			return errs
+		})
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	sc.Notice(workflowNotice(sc.Variants(), api.fail))
+	return nil
+}
+
+// statusBound is the fastest a variant could return: the sum in sequence,
+// the longer call in parallel, and for the fail-fast variant the failure's
+// own time (nothing can report it sooner).
+func statusBound(api statusAPI, v statusVariant) time.Duration {
+	ds := api.durations()
+	if v.name == "errgroup" && api.fail != "" {
+		return api.failAt
+	}
+	return report.Bound(ds, v.limit)
+}

@@ -1,0 +1,207 @@
+package hibernation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// shape is one way of running the checks, as the scenario's variants are.
+type shape struct {
+	name string
+	run  func(context.Context, []Resource, int, func(context.Context, Resource) error) ([]error, error)
+}
+
+var shapes = []shape{{"sequential", sequential}, {"batches", Batches[Resource]}, {"window", Window[Resource]}}
+
+// count runs the check over rs with one shape and fresh counters.
+func count(ctx context.Context, s shape, rs []Resource, size int) (Counts, []error, error) {
+	var c Counter
+	errs, err := s.run(ctx, rs, size, func(ctx context.Context, r Resource) error {
+		v, err := checkNode(ctx, r)
+		if err == nil {
+			c.Record(v)
+		}
+		return err
+	})
+	return c.Counts(), errs, err
+}
+
+func TestCountersAreExact(t *testing.T) {
+	for _, n := range []int{0, 1, 97, 100, 1000} {
+		for _, s := range shapes {
+			t.Run(fmt.Sprintf("%s/%d", s.name, n), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					rs := newResources(int64(n), n, 1, CheckTime, Jitter)
+					got, errs, err := count(t.Context(), s, rs, BatchSize)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if want := truth(rs); got != want {
+						t.Errorf("counted %+v, truth %+v", got, want)
+					}
+					if len(errs) != n || slices.ContainsFunc(errs, func(e error) bool { return e != nil }) {
+						t.Errorf("errs %v: want %d nils", errs, n)
+					}
+				})
+			})
+		}
+	}
+}
+
+func TestTheWorldHasEveryVerdict(t *testing.T) {
+	c := truth(newResources(1, Resources, 1, CheckTime, Jitter))
+	if c.CanBeHibernated == 0 || c.Hibernated == 0 || c.CanBeHibernated+c.Hibernated >= c.Checked {
+		t.Errorf("truth %+v: want some of each verdict and some other kinds", c)
+	}
+}
+
+// TestTimesOfTheSlide checks slide 20's figures exactly, with every call
+// taking exactly 50 ms: 100 x 50 ms = 5 s one at a time, 500 ms ten at a
+// time. 97 resources take ten batches too, the last one short.
+func TestTimesOfTheSlide(t *testing.T) {
+	for _, tc := range []struct {
+		n, size                   int
+		sequential, batch, window time.Duration
+	}{
+		{100, 10, 5 * time.Second, 500 * time.Millisecond, 500 * time.Millisecond},
+		{97, 10, 4850 * time.Millisecond, 500 * time.Millisecond, 500 * time.Millisecond},
+		{100, 5, 5 * time.Second, time.Second, time.Second}, // the production batch of 5
+		{0, 10, 0, 0, 0},
+	} {
+		want := []time.Duration{tc.sequential, tc.batch, tc.window}
+		for i, s := range shapes {
+			synctest.Test(t, func(t *testing.T) {
+				rs := newResources(1, tc.n, 1, CheckTime, 0)
+				start := time.Now()
+				if _, _, err := count(t.Context(), s, rs, tc.size); err != nil {
+					t.Fatal(err)
+				}
+				if got := time.Since(start); got != want[i] {
+					t.Errorf("%d resources, size %d, %s: %v, want %v", tc.n, tc.size, s.name, got, want[i])
+				}
+			})
+		}
+	}
+}
+
+// TestBatchesWaitForTheSlowest checks the jittered times exactly: one at a
+// time is the sum; a batch takes its slowest check; a window starts each
+// check as soon as a slot frees.
+func TestBatchesWaitForTheSlowest(t *testing.T) {
+	rs := newResources(3, 100, 1, CheckTime, Jitter)
+	lat := latencies(rs)
+	want := map[string]time.Duration{"sequential": sum(lat), "batches": batched(lat, 10), "window": windowed(lat, 10)}
+	if !(want["window"] < want["batches"]) {
+		t.Fatalf("window %v not faster than batches %v: the jitter shows nothing", want["window"], want["batches"])
+	}
+	for _, s := range shapes {
+		synctest.Test(t, func(t *testing.T) {
+			start := time.Now()
+			if _, _, err := count(t.Context(), s, rs, 10); err != nil {
+				t.Fatal(err)
+			}
+			if got := time.Since(start); got != want[s.name] {
+				t.Errorf("%s: %v, want %v", s.name, got, want[s.name])
+			}
+		})
+	}
+}
+
+func sum(ds []time.Duration) (t time.Duration) {
+	for _, d := range ds {
+		t += d
+	}
+	return t
+}
+
+func batched(ds []time.Duration, size int) (t time.Duration) {
+	for b := range slices.Chunk(ds, size) {
+		t += slices.Max(b)
+	}
+	return t
+}
+
+// windowed is the finish time when each item starts, in order, on the
+// first slot to come free.
+func windowed(ds []time.Duration, size int) time.Duration {
+	free := make([]time.Duration, size)
+	var end time.Duration
+	for _, d := range ds {
+		i := slices.Index(free, slices.Min(free))
+		free[i] += d
+		end = max(end, free[i])
+	}
+	return end
+}
+
+func TestSizeBelowOneIsAnError(t *testing.T) {
+	for _, f := range []func(context.Context, []int, int, func(context.Context, int) error) ([]error, error){Batches[int], Window[int]} {
+		called := false
+		errs, err := f(t.Context(), []int{1, 2}, 0, func(context.Context, int) error { called = true; return nil })
+		if !errors.Is(err, ErrSize) || errs != nil || called {
+			t.Errorf("size 0: %v, %v, called %v; want nil, ErrSize, false", errs, err, called)
+		}
+	}
+}
+
+func TestAPanickingCheckIsItsOwnError(t *testing.T) {
+	fn := func(_ context.Context, i int) error {
+		if i == 3 {
+			panic("bad node")
+		}
+		return nil
+	}
+	for name, f := range map[string]func(context.Context, []int, int, func(context.Context, int) error) ([]error, error){
+		"batches": Batches[int], "window": Window[int],
+	} {
+		errs, err := f(t.Context(), []int{0, 1, 2, 3, 4}, 2, fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, e := range errs {
+			if (i == 3) != errors.Is(e, ErrPanic) {
+				t.Errorf("%s: item %d: %v", name, i, e)
+			}
+		}
+	}
+}
+
+func TestCancellingStopsTheRemainingChecks(t *testing.T) {
+	for _, s := range shapes {
+		synctest.Test(t, func(t *testing.T) {
+			rs := newResources(1, 100, 1, CheckTime, 0)
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			time.AfterFunc(120*time.Millisecond, cancel)
+			start := time.Now()
+			c, errs, err := count(ctx, s, rs, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := time.Since(start); got != 120*time.Millisecond {
+				t.Errorf("%s: returned after %v, want 120ms (at the cancel)", s.name, got)
+			}
+			var ok, notStarted int
+			for _, e := range errs {
+				switch {
+				case e == nil:
+					ok++
+				case errors.Is(e, ErrNotStarted):
+					notStarted++
+				case !errors.Is(e, context.Canceled):
+					t.Errorf("%s: unexpected %v", s.name, e)
+				}
+			}
+			// Two full rounds of 50 ms done before the cancel.
+			wantOK := map[string]int{"sequential": 2, "batches": 20, "window": 20}[s.name]
+			if ok != wantOK || c.Checked != uint64(ok) || notStarted == 0 || len(errs) != 100 {
+				t.Errorf("%s: ok %d (checked %d), not started %d of %d; want %d ok", s.name, ok, c.Checked, notStarted, len(errs), wantOK)
+			}
+		})
+	}
+}

@@ -1,0 +1,22 @@
+// Package hibernation is slides 18-20 of the talk: the case study. Before an
+// application is hibernated (scaled to zero), each of its Kubernetes
+// resources is checked: can it be hibernated, is it hibernated already? A
+// check is one API call of about 50 ms, so 100 resources take 5 s one after
+// the other; the check runs them 10 at a time and counts the answers with
+// two atomic counters.
+//
+// It shows:
+//
+//   - [Batches]: slide 19's batches of 10, corrected. The slide indexes
+//     replicaNodes[i+j] for a full batch every time and panics when the
+//     count is not a multiple of 10; the last batch here is short.
+//   - [Window]: a sliding window of the same size (a buffered channel as a
+//     semaphore): a new check starts as soon as one ends, so nobody waits
+//     for the slowest check of a batch.
+//   - [Counter]: the two counters as typed atomics (atomic.Uint64), which
+//     cannot be read or written non-atomically by mistake.
+//
+// Every function takes a context: cancelling it stops the checks not yet
+// started, and the counts so far are reported as partial. [Run] measures the
+// scenario for cmd/demo.
+package hibernation

@@ -1,0 +1,59 @@
+package hibernation
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+)
+
+// notice says what the table shows, from the measured times and counts,
+// and checks every variant's counts against the truth.
+func notice(vs []report.Variant, got []counted, want Counts) string {
+	var parts []string
+	s, ok1 := byName(vs, "sequential")
+	b, ok2 := byName(vs, "batches")
+	w, ok3 := byName(vs, "window")
+	if ok1 && ok2 && ok3 && !s.Partial && !b.Partial && !w.Partial && b.WallMS > 0 {
+		parts = append(parts, fmt.Sprintf("batches of %d: %s, %.1fx faster than one at a time (%s); a window of %d: %s, no waiting for the slowest of each batch",
+			b.Limit, dur(b.WallMS), s.WallMS/b.WallMS, dur(s.WallMS), w.Limit, dur(w.WallMS)))
+	}
+	var bad []string
+	for _, c := range got {
+		switch {
+		case c.partial:
+			parts = append(parts, fmt.Sprintf("cancelled during %s: partial counts %s (all %d: %s)",
+				c.name, counts(c.counts), want.Checked, counts(want)))
+		case c.counts != want:
+			bad = append(bad, fmt.Sprintf("%s counted %s", c.name, counts(c.counts)))
+		}
+	}
+	switch {
+	case len(bad) > 0:
+		parts = append(parts, fmt.Sprintf("MISMATCH with the truth (%s): %s", counts(want), strings.Join(bad, "; ")))
+	case len(got) > 0 && !got[len(got)-1].partial:
+		parts = append(parts, fmt.Sprintf("every variant counted %s: the truth", counts(want)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func counts(c Counts) string {
+	return fmt.Sprintf("%d can be hibernated + %d hibernated of %d checked", c.CanBeHibernated, c.Hibernated, c.Checked)
+}
+
+func byName(vs []report.Variant, name string) (report.Variant, bool) {
+	for _, v := range vs {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return report.Variant{}, false
+}
+
+// dur prints a measured time in ms below a second, in seconds above.
+func dur(ms float64) string {
+	if ms < 1000 {
+		return fmt.Sprintf("%.0f ms", ms)
+	}
+	return fmt.Sprintf("%.2f s", ms/1000)
+}

@@ -1,0 +1,160 @@
+package hibernation
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+)
+
+func runAt(t *testing.T, scale float64, items, workers int) report.Pattern {
+	t.Helper()
+	var p report.Pattern
+	synctest.Test(t, func(t *testing.T) {
+		env := report.NewEnv(scale, 1, nil)
+		env.Items, env.Workers = items, workers
+		if err := Run(t.Context(), env); err != nil {
+			t.Fatal(err)
+		}
+		p = env.Rec.Report().Patterns[0]
+	})
+	return p
+}
+
+func TestRunMeasuresTheSlide(t *testing.T) {
+	p := runAt(t, 1, 0, 0)
+	if p.Pattern != "hibernation" || p.Slides != "18-20" || p.Items != 100 || len(p.Variants) != 3 {
+		t.Fatalf("scenario %+v", p)
+	}
+	rs := newResources(1, 100, 1, CheckTime, Jitter)
+	lat := latencies(rs)
+	for _, tc := range []struct {
+		name  string
+		limit int
+		want  time.Duration
+	}{
+		{"sequential", 1, sum(lat)}, {"batches", 10, batched(lat, 10)}, {"window", 10, windowed(lat, 10)},
+	} {
+		v, ok := byName(p.Variants, tc.name)
+		if !ok {
+			t.Fatalf("no %s variant", tc.name)
+		}
+		if want := float64(tc.want.Microseconds()) / 1000; v.WallMS != want {
+			t.Errorf("%s: %.3f ms, want %.3f", tc.name, v.WallMS, want)
+		}
+		if v.Limit != tc.limit || v.PeakInflight != tc.limit || v.OK != 100 || v.Failed != 0 {
+			t.Errorf("%s: limit %d, peak %d, ok %d, failed %d", tc.name, v.Limit, v.PeakInflight, v.OK, v.Failed)
+		}
+	}
+	// About slide 20's 5 s and 500 ms.
+	s, _ := byName(p.Variants, "sequential")
+	b, _ := byName(p.Variants, "batches")
+	if s.WallMS < 4900 || s.WallMS > 5100 || b.WallMS < 500 || b.WallMS > 560 {
+		t.Errorf("sequential %.0f ms, batches %.0f ms: want about 5 s and 500 ms", s.WallMS, b.WallMS)
+	}
+	if !strings.Contains(p.Notice, "every variant counted "+counts(truth(rs))+": the truth") {
+		t.Errorf("notice %q: want the counts checked against the truth", p.Notice)
+	}
+}
+
+func TestRunCounts97(t *testing.T) {
+	p := runAt(t, 0.1, 97, 0)
+	for _, v := range p.Variants {
+		if v.OK != 97 || v.Failed != 0 {
+			t.Errorf("%s: ok %d failed %d, want 97 and 0", v.Name, v.OK, v.Failed)
+		}
+	}
+	if !strings.Contains(p.Notice, "of 97 checked: the truth") {
+		t.Errorf("notice %q", p.Notice)
+	}
+}
+
+func TestWorkersSetTheBatch(t *testing.T) {
+	p := runAt(t, 0.1, 0, 5)
+	for _, name := range []string{"batches", "window"} {
+		if v, _ := byName(p.Variants, name); v.Limit != 5 || v.PeakInflight != 5 {
+			t.Errorf("%s with --workers 5: limit %d, peak %d", name, v.Limit, v.PeakInflight)
+		}
+	}
+}
+
+func TestRunReportsPartialCountsWhenCancelled(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		env := report.NewEnv(1, 1, nil)
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		// During the batches: sequential takes about 5 s.
+		at := 5*time.Second + 200*time.Millisecond
+		time.AfterFunc(at, cancel)
+		start := time.Now()
+		if err := Run(ctx, env); !errors.Is(err, context.Canceled) {
+			t.Errorf("Run = %v, want context.Canceled", err)
+		}
+		if got := time.Since(start); got != at {
+			t.Errorf("Run returned after %v, want %v (at once)", got, at)
+		}
+		p := env.Rec.Report().Patterns[0]
+		if len(p.Variants) != 2 {
+			t.Fatalf("%d variants measured, want sequential and the cut batches", len(p.Variants))
+		}
+		b := p.Variants[1]
+		if b.Name != "batches" || !b.Partial || b.OK+b.Failed != 100 || b.OK == 0 || b.Failed == 0 {
+			t.Errorf("cut variant %+v: want partial batches, some ok, some not", b)
+		}
+		if !strings.Contains(p.Notice, "cancelled during batches: partial counts") ||
+			strings.Contains(p.Notice, "the truth") {
+			t.Errorf("notice %q: want partial counts, no claim of the truth", p.Notice)
+		}
+	})
+}
+
+// TestSlide19ShapeWorksForFullBatches: with a multiple of the batch size
+// the slide's loop checks every node once, which is how it passed review.
+func TestSlide19ShapeWorksForFullBatches(t *testing.T) {
+	var calls atomic.Int64
+	seen := make([]atomic.Bool, 100)
+	nodes := make([]int, 100)
+	for i := range nodes {
+		nodes[i] = i
+	}
+	batchesSlide19(nodes, 10, func(i int) {
+		calls.Add(1)
+		seen[i].Store(true)
+	})
+	if calls.Load() != 100 {
+		t.Errorf("%d checks, want 100", calls.Load())
+	}
+	for i := range seen {
+		if !seen[i].Load() {
+			t.Errorf("node %d never checked", i)
+		}
+	}
+}
+
+// TestSlide19ShapePanicsPastTheEnd runs the slide's loop over 97 nodes in
+// a child process: the panic is in a goroutine, so it kills the process
+// and no recover in the test could catch it.
+func TestSlide19ShapePanicsPastTheEnd(t *testing.T) {
+	if os.Getenv("HIBERNATION_SLIDE19_CHILD") == "1" {
+		batchesSlide19(make([]int, 97), 10, func(int) {})
+		return // not reached
+	}
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestSlide19ShapePanicsPastTheEnd$")
+	cmd.Env = append(os.Environ(), "HIBERNATION_SLIDE19_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+		t.Fatalf("child: %v, want exit status 2 (a panic)\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "panic: runtime error: index out of range [9") ||
+		!strings.Contains(string(out), "with length 97") {
+		t.Errorf("child output lacks the index-past-the-end panic:\n%s", out)
+	}
+}
