@@ -3,18 +3,20 @@ package fanout
 import (
 	"context"
 	"errors"
-	"fmt"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/task"
 )
 
 // ErrLimit is returned when a limit is below 1.
 var ErrLimit = errors.New("fanout: limit must be at least 1")
 
-// ErrPanic wraps a panic recovered from one call.
-var ErrPanic = errors.New("panic")
+// ErrPanic wraps a panic recovered from one call: that call's error, not a
+// dead process (every call runs through task.Do, which recovers it).
+var ErrPanic = task.ErrPanic
 
 // ErrNotStarted wraps the context's error for items that were never started
 // because the context was done first.
-var ErrNotStarted = errors.New("not started")
+var ErrNotStarted = task.ErrNotStarted
 
 // Result is the outcome of one item of a fan-out: its value, or its error.
 type Result[R any] struct {
@@ -22,21 +24,21 @@ type Result[R any] struct {
 	Err   error
 }
 
-// call runs fn for one item and turns a panic into that item's error: a
-// panic in a goroutine otherwise kills the whole process.
-func call[T, R any](ctx context.Context, fn func(context.Context, T) (R, error), item T) (r Result[R]) {
-	defer func() {
-		if p := recover(); p != nil {
-			r = Result[R]{Err: fmt.Errorf("%w: %v", ErrPanic, p)}
-		}
-	}()
-	v, err := fn(ctx, item)
+// call runs fn for one item through task.Do: a panic becomes the item's
+// error, and an item whose turn comes after ctx is done is not started.
+func call[T, R any](ctx context.Context, fn func(context.Context, T) (R, error), item T) Result[R] {
+	var v R
+	err := task.Do(ctx, func(ctx context.Context, item T) error {
+		var err error
+		v, err = fn(ctx, item)
+		return err
+	}, item)
 	return Result[R]{Value: v, Err: err}
 }
 
 // notStarted marks rs as never run because ctx was done.
 func notStarted[R any](ctx context.Context, rs []Result[R]) {
-	err := fmt.Errorf("%w: %w", ErrNotStarted, context.Cause(ctx))
+	err := task.NotStarted(ctx)
 	for i := range rs {
 		rs[i] = Result[R]{Err: err}
 	}

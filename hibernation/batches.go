@@ -3,6 +3,8 @@ package hibernation
 import (
 	"context"
 	"sync"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/task"
 )
 
 // Batches runs fn for items in batches of size: size goroutines start, and
@@ -27,7 +29,7 @@ func Batches[T any](ctx context.Context, items []T, size int, fn func(context.Co
 	errs := make([]error, len(items))
 	for start := 0; start < len(items); start += size {
 		if ctx.Err() != nil {
-			notStarted(ctx, errs[start:])
+			task.MarkNotStarted(ctx, errs[start:])
 			break
 		}
 		// Good: the last batch is short. Slide 19 runs a full batch
@@ -35,7 +37,7 @@ func Batches[T any](ctx context.Context, items []T, size int, fn func(context.Co
 		end := min(start+size, len(items))
 		var wg sync.WaitGroup
 		for i := start; i < end; i++ {
-			wg.Go(func() { errs[i] = call(ctx, fn, items[i]) })
+			wg.Go(func() { errs[i] = task.Do(ctx, fn, items[i]) })
 		}
 		wg.Wait()
 	}

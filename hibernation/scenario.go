@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/task"
 )
 
 // Run measures the hibernation check for cmd/demo: --items resources
@@ -38,10 +40,10 @@ func sequential(ctx context.Context, rs []Resource, _ int, fn func(context.Conte
 	errs := make([]error, len(rs))
 	for i, r := range rs {
 		if ctx.Err() != nil {
-			notStarted(ctx, errs[i:])
+			task.MarkNotStarted(ctx, errs[i:])
 			break
 		}
-		errs[i] = call(ctx, fn, r)
+		errs[i] = task.Do(ctx, fn, r)
 	}
 	return errs, nil
 }

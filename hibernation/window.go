@@ -3,6 +3,8 @@ package hibernation
 import (
 	"context"
 	"sync"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/task"
 )
 
 // Window runs fn for items with at most size running at once: a sliding
@@ -35,10 +37,10 @@ loop:
 		i := started // started is shared with the loop; i is this check's own
 		wg.Go(func() {
 			defer func() { <-tokens }()
-			errs[i] = call(ctx, fn, items[i])
+			errs[i] = task.Do(ctx, fn, items[i])
 		})
 	}
 	wg.Wait()
-	notStarted(ctx, errs[started:])
+	task.MarkNotStarted(ctx, errs[started:])
 	return errs, nil
 }

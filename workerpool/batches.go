@@ -3,6 +3,8 @@ package workerpool
 import (
 	"context"
 	"sync"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/task"
 )
 
 // Batches runs fn for items in batches of size: size goroutines start, and
@@ -23,7 +25,7 @@ func Batches[T any](ctx context.Context, items []T, size int, fn func(context.Co
 	errs := make([]error, len(items))
 	for start := 0; start < len(items); start += size {
 		if ctx.Err() != nil {
-			notStarted(ctx, errs[start:])
+			task.MarkNotStarted(ctx, errs[start:])
 			break
 		}
 		// min: the last batch may be short. Slide 19 indexes
@@ -36,7 +38,7 @@ func Batches[T any](ctx context.Context, items []T, size int, fn func(context.Co
 			// err from every goroutine: a data race, and all
 			// errors but the last are lost.
 			// Good: each goroutine writes its own errs[i].
-			wg.Go(func() { errs[i] = call(ctx, fn, items[i]) })
+			wg.Go(func() { errs[i] = task.Do(ctx, fn, items[i]) })
 		}
 		wg.Wait()
 	}

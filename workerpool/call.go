@@ -1,9 +1,10 @@
 package workerpool
 
 import (
-	"context"
 	"errors"
 	"fmt"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/task"
 )
 
 // ErrLimit is returned when a batch size, worker count or limit is below 1.
@@ -11,44 +12,15 @@ import (
 // size of 0: it spun forever. Here it is an error before any work starts.)
 var ErrLimit = errors.New("workerpool: limit must be at least 1")
 
-// ErrPanic wraps a panic recovered from an item's work.
-var ErrPanic = errors.New("panic")
+// ErrPanic wraps a panic recovered from an item's work: that item's error,
+// not a dead process. Every shape runs each item through task.Do, which
+// recovers it; WaitGroup.Go defers the Done, so a panic cannot skip it and
+// leave Wait blocked forever (slide 23).
+var ErrPanic = task.ErrPanic
 
 // ErrNotStarted wraps the context's error for items that were never started
 // because the context was done first.
-var ErrNotStarted = errors.New("not started")
-
-// call runs fn for one item and turns a panic into that item's error. An
-// item whose turn comes after ctx is done is not started: a shape may have
-// waited for a free slot past the cancellation (errgroup's Go, a worker's
-// receive), and starting work then would only waste it. A
-// panic in a goroutine otherwise kills the whole process; recovering it
-// without a deferred wg.Done would skip the Done and leave Wait blocked
-// forever (slide 23's deadlock). Here Done is deferred by WaitGroup.Go and
-// the panic never leaves call.
-func call[T any](ctx context.Context, fn func(context.Context, T) error, item T) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%w: %v", ErrPanic, r)
-		}
-	}()
-	if ctx.Err() != nil {
-		return notStartedErr(ctx)
-	}
-	return fn(ctx, item)
-}
-
-// notStarted fills errs with the reason its items never ran.
-func notStarted(ctx context.Context, errs []error) {
-	err := notStartedErr(ctx)
-	for i := range errs {
-		errs[i] = err
-	}
-}
-
-func notStartedErr(ctx context.Context) error {
-	return fmt.Errorf("%w: %w", ErrNotStarted, context.Cause(ctx))
-}
+var ErrNotStarted = task.ErrNotStarted
 
 func checkLimit(what string, n int) error {
 	if n < 1 {

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/task"
 )
 
 // Limit runs fn for items with at most limit running at once, using
@@ -32,11 +34,11 @@ func Limit[T any](ctx context.Context, items []T, limit int, fn func(context.Con
 		i := started
 		// Go blocks while limit goroutines run: the sliding window.
 		g.Go(func() error {
-			errs[i] = call(ctx, fn, items[i])
+			errs[i] = task.Do(ctx, fn, items[i])
 			return nil // the error is the item's, not the group's
 		})
 	}
 	_ = g.Wait() // always nil: every goroutine returns nil
-	notStarted(ctx, errs[started:])
+	task.MarkNotStarted(ctx, errs[started:])
 	return errs, nil
 }

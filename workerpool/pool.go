@@ -3,6 +3,8 @@ package workerpool
 import (
 	"context"
 	"sync"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/task"
 )
 
 // Pool runs fn for items on workers long-lived goroutines that take item
@@ -29,7 +31,7 @@ func Pool[T any](ctx context.Context, items []T, workers int, fn func(context.Co
 	for range min(workers, len(items)) {
 		wg.Go(func() {
 			for i := range jobs {
-				errs[i] = call(ctx, fn, items[i])
+				errs[i] = task.Do(ctx, fn, items[i])
 			}
 		})
 	}
@@ -37,7 +39,7 @@ func Pool[T any](ctx context.Context, items []T, workers int, fn func(context.Co
 	sent := feed(ctx, jobs, len(items))
 	close(jobs)
 	wg.Wait()
-	notStarted(ctx, errs[sent:])
+	task.MarkNotStarted(ctx, errs[sent:])
 	return errs, nil
 }
 

@@ -3,6 +3,8 @@ package workerpool
 import (
 	"context"
 	"sync"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/task"
 )
 
 // Unbounded runs fn for every item at once, one goroutine each: slide 3's
@@ -24,7 +26,7 @@ func Unbounded[T any](ctx context.Context, items []T, fn func(context.Context, T
 	for i, item := range items {
 		// Each goroutine writes only errs[i]: no two write the same
 		// element, so no lock is needed (slide 12's pre-sized slice).
-		wg.Go(func() { errs[i] = call(ctx, fn, item) })
+		wg.Go(func() { errs[i] = task.Do(ctx, fn, item) })
 	}
 	wg.Wait()
 	return errs
