@@ -14,6 +14,8 @@ import (
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/pitfalls"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/ratelimit"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/shutdown"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/sse"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
@@ -47,6 +49,10 @@ func registry(fs *flag.FlagSet) []pattern {
 		{name: "ratelimit", slides: "11-13", about: "100 manifests from a throttling API server: batches, semaphore, token bucket",
 			run:   func(ctx context.Context, env report.Env) error { return ratelimit.Run(ctx, env, rl) },
 			check: func() error { return rl.Validate() }, serves: true},
+		{name: "shutdown", slides: "14-15, 23", about: "client disconnect cancels work; graceful drain; WithoutCancel for mutations; goroutine leak",
+			run: shutdown.Run, serves: true},
+		{name: "sse", slides: "16-17", about: "SSE broker: select loop, non-blocking broadcast; a slow client is evicted, not waited for",
+			run: sse.Run, serves: true},
 		{name: "hibernation", slides: "18-20", about: "hibernation check of 100 resources: sequential, batches of 10, sliding window, atomic counters",
 			run: hibernation.Run},
 		{name: "pitfalls", slides: "3, 7, 19, 22, 23", about: "the slides' bugs run for real behind a safety net (not in the full run)",

@@ -1,0 +1,76 @@
+package shutdown
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+// Serve serves srv on ln until ctx is done, then drains it with [Drain]:
+// ctx is the signal to stop. It returns nil after a graceful drain, an
+// error wrapping context.DeadlineExceeded when the drain timed out and the
+// remaining connections were closed, or srv.Serve's error if serving
+// failed before the signal.
+//
+// Do not make ctx the server's BaseContext: every request's context would
+// derive from it, so the signal would cancel all the requests in flight and
+// the drain would have nothing left to finish.
+func Serve(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.Duration) error {
+	served := make(chan error, 1) // buffered: the serving goroutine never waits for us
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		// Accepting failed before any signal: close what is open.
+		return fmt.Errorf("serve: %w", errors.Join(err, srv.Close()))
+	case <-ctx.Done():
+	}
+	err := Drain(srv, timeout)
+	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, fmt.Errorf("serve: %w", serr))
+	}
+	return err
+}
+
+// Drain shuts srv down gracefully: it closes the listeners at once, so new
+// connections are refused, lets the requests in flight finish, and returns
+// nil when they have, as Server.Shutdown does. It gives them timeout, on a
+// fresh context: the context whose end asked for the drain is already done,
+// and Shutdown given that one would give up at once.
+//
+// When the timeout passes first, Drain falls back to Server.Close, which
+// closes every connection still open (their handlers see r.Context()
+// cancelled), and returns an error wrapping context.DeadlineExceeded.
+//
+// Shutdown does not wait for hijacked connections (WebSockets) or streams
+// that never end (SSE): register their shutdown with
+// Server.RegisterOnShutdown.
+func Drain(srv *http.Server, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	err := srv.Shutdown(ctx)
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("drain: requests still running after %v: %w", timeout, errors.Join(err, srv.Close()))
+}
+
+// ServeUntilSignal serves srv on ln until SIGINT (Ctrl-C) or SIGTERM (what
+// Kubernetes sends a pod it stops), then drains it with [Drain]. After the
+// first signal it stops catching them, so a second one has its default
+// effect and ends the process at once, for an operator who cannot wait.
+//
+// It is what a main function calls; code that owns its own signal handling
+// (cmd/demo does) calls [Serve] with a context it cancels.
+func ServeUntilSignal(srv *http.Server, ln net.Listener, timeout time.Duration) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// stop restores the default handling: the second signal kills.
+	context.AfterFunc(ctx, stop)
+	return Serve(ctx, srv, ln, timeout)
+}

@@ -1,0 +1,224 @@
+package shutdown
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+)
+
+// network is where the demo's servers listen and its clients dial: TCP on
+// 127.0.0.1 for the demo, an in-memory network in the tests, so that a
+// testing/synctest bubble can run a whole scenario in virtual time.
+type network interface {
+	Listen() (net.Listener, error)
+	Dial(ctx context.Context, addr string) (net.Conn, error)
+}
+
+// loopback is the demo's network: real sockets on 127.0.0.1, port 0.
+type loopback struct{}
+
+func (loopback) Listen() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
+
+func (loopback) Dial(ctx context.Context, addr string) (net.Conn, error) {
+	var d net.Dialer
+	return d.DialContext(ctx, "tcp", addr)
+}
+
+// settleWithin bounds how long a variant waits for the goroutines of its
+// closed connections to end.
+const settleWithin = 100 * time.Millisecond
+
+// readHeaderTimeout bounds a client that never finishes its headers.
+const readHeaderTimeout = 5 * time.Second
+
+// demoServer is one variant's server, its request tracker, and a client.
+type demoServer struct {
+	srv    *http.Server
+	ln     net.Listener
+	url    string
+	nw     network
+	client *http.Client
+	track  *tracker
+}
+
+// newServer listens on nw and wraps h in a tracker. It does not serve yet:
+// the caller serves with srv.Serve(ln) or [Serve], and ends it.
+//
+// life becomes every request's base context: the demo's run, which stands
+// for the process (Ctrl-C ends it), not for the shutdown signal.
+func newServer(life context.Context, nw network, h http.Handler) (*demoServer, error) {
+	ln, err := nw.Listen()
+	if err != nil {
+		return nil, err
+	}
+	t := newTracker()
+	s := &demoServer{
+		srv: &http.Server{
+			Handler:           t.wrap(h),
+			ReadHeaderTimeout: readHeaderTimeout,
+			BaseContext:       func(net.Listener) context.Context { return life },
+		},
+		ln:    ln,
+		url:   "http://" + ln.Addr().String(),
+		nw:    nw,
+		track: t,
+	}
+	s.client = s.newClient(false)
+	return s, nil
+}
+
+// startServer is newServer, serving at once; stop closes it and waits for
+// its handlers.
+func startServer(life context.Context, nw network, h http.Handler) (s *demoServer, stop func(), err error) {
+	before := numGoroutine()
+	s, err = newServer(life, nw, h)
+	if err != nil {
+		return nil, nil, err
+	}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		_ = s.srv.Serve(s.ln) // ErrServerClosed, once stop calls Close
+	}()
+	return s, func() {
+		_ = s.srv.Close()
+		<-served
+		s.finish()
+		// Let the closed connections' goroutines go, so the next variant
+		// starts from this one's baseline.
+		settle(life, before, settleWithin)
+	}, nil
+}
+
+// finish waits for every handler to return and closes the client's idle
+// connections, so that no goroutine of this server outlives the variant.
+// Every handler of the demo ends once its connection is closed or life is
+// done, except a detached one, which its own timeout ends.
+func (s *demoServer) finish() {
+	_ = s.track.wait(context.Background(), func(st trackState) bool { return st.active == 0 })
+	s.client.CloseIdleConnections()
+}
+
+// newClient returns a client of the server's network; fresh ones (no
+// keep-alive) must dial, so after the listener closed they are refused.
+func (s *demoServer) newClient(fresh bool) *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, addr string) (net.Conn, error) {
+			return s.nw.Dial(ctx, addr)
+		},
+		DisableKeepAlives: fresh,
+	}}
+}
+
+// call sends one request with client and reads the whole answer: nil for
+// a 200 read to its end.
+func (s *demoServer) call(ctx context.Context, client *http.Client, method, path string) error {
+	req, err := http.NewRequestWithContext(ctx, method, s.url+path, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return errors.New(resp.Status + ": " + strings.TrimSpace(string(body)))
+	}
+	return nil
+}
+
+// tracker counts a server's requests as its handlers see them.
+type tracker struct {
+	mu      sync.Mutex // guards st and changed
+	st      trackState
+	changed chan struct{} // closed and replaced on every change; see wait
+}
+
+type trackState struct {
+	started   int       // handlers started
+	active    int       // handlers running now
+	cancelled int       // handlers that returned with their request's context done
+	lastEnd   time.Time // when the last handler returned
+}
+
+func newTracker() *tracker { return &tracker{changed: make(chan struct{})} }
+
+func (t *tracker) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.update(func(st *trackState) { st.started++; st.active++ })
+		defer t.update(func(st *trackState) {
+			st.active--
+			st.lastEnd = time.Now()
+			if r.Context().Err() != nil {
+				st.cancelled++
+			}
+		})
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (t *tracker) update(f func(*trackState)) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f(&t.st)
+	close(t.changed)
+	t.changed = make(chan struct{})
+}
+
+func (t *tracker) state() trackState {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.st
+}
+
+// wait blocks until cond holds or ctx is done.
+func (t *tracker) wait(ctx context.Context, cond func(trackState) bool) error {
+	for {
+		t.mu.Lock()
+		ok, changed := cond(t.st), t.changed
+		t.mu.Unlock()
+		if ok {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+}
+
+// numGoroutine counts the process's goroutines, as the demo shows them.
+// The tests count only their synctest bubble's, which other tests'
+// goroutines (ending on their own clock) cannot disturb.
+var numGoroutine = runtime.NumGoroutine
+
+// settle waits until the process has at most target goroutines, or for
+// within, and returns the count: goroutines that are ending (a closed
+// connection's reader) take a moment to go.
+func settle(ctx context.Context, target int, within time.Duration) int {
+	deadline := time.Now().Add(within)
+	for {
+		n := numGoroutine()
+		if n <= target || !time.Now().Before(deadline) || ctx.Err() != nil {
+			return n
+		}
+		t := time.NewTimer(time.Millisecond)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+		}
+	}
+}

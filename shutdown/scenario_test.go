@@ -1,0 +1,181 @@
+package shutdown
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+)
+
+// counts is a variant's name, ok and failed.
+type counts struct {
+	name       string
+	ok, failed int
+}
+
+func variantCounts(p report.Pattern) []counts {
+	var out []counts
+	for _, v := range p.Variants {
+		out = append(out, counts{v.Name, v.OK, v.Failed})
+	}
+	return out
+}
+
+// wantScenarios is what the demo measures at its default sizes, whatever
+// the scale or the network: the counts do not depend on timing.
+var wantScenarios = []struct {
+	slides    string
+	counts    []counts
+	noticeHas []string // in virtual time; in real time, the ones without figures
+	// (the goroutine counts are the test bubble's: the test, the sampler, ...)
+}{
+	{"14-15", []counts{{"ignores ctx", 50, 0}, {"r.Context()", 10, 40}},
+		[]string{"39 more API calls for nobody", "1 goroutine busy", "39 calls", "http.CloseNotifier (slide 14) is deprecated since Go 1.11"}},
+	{"14-15", []counts{{"Close at once", 0, 20}, {"Shutdown", 20, 0}, {"Shutdown+Close", 18, 2}},
+		[]string{"20 in flight at the signal: Close at once finished 0; Shutdown finished 20", ": 18, 2 cut off", "refused: 5/5/5 of 5", "Goroutines back to 4"}},
+	{"14-15", []counts{{"deploy r.ctx", 3, 5}, {"deploy detach", 8, 0}, {"read r.ctx", 3, 5}},
+		[]string{"did 3 of 8 steps, no release recorded: half-deployed", "did 8 of 8, release recorded", "rightly stopped at 3 of 8"}},
+	{"23", []counts{{"no exit", 0, 20}, {"ctx.Done()", 20, 0}},
+		[]string{"20 loops with no exit still running (goroutines 4 -> 24)", "ended with their requests (4 -> 4)"}},
+}
+
+// checkScenarios checks rep against wantScenarios. In real time (exact
+// false), a loaded machine can move the moment a disconnect is noticed by a
+// call or two, so the counts that depend on it are checked for their sense
+// only: the job on r.Context() stopped early, the read and the deployment
+// on the request's context stopped before their end.
+func checkScenarios(t *testing.T, rep report.Report, exact bool) {
+	t.Helper()
+	if len(rep.Patterns) != len(wantScenarios) {
+		t.Fatalf("%d scenarios, want %d", len(rep.Patterns), len(wantScenarios))
+	}
+	for i, want := range wantScenarios {
+		p := rep.Patterns[i]
+		if p.Pattern != pattern || p.Slides != want.slides {
+			t.Errorf("scenario %d is %s slides %s, want %s slides %s", i, p.Pattern, p.Slides, pattern, want.slides)
+		}
+		got := variantCounts(p)
+		if !exact {
+			got, want.counts = loosen(got), loosen(want.counts)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want.counts) {
+			t.Errorf("%s: variants %v, want %v", p.Scenario, got, want.counts)
+		}
+		for _, s := range want.noticeHas {
+			if !exact && strings.ContainsAny(s, "0123456789") {
+				continue
+			}
+			if !strings.Contains(p.Notice, s) {
+				t.Errorf("%s: notice %q lacks %q", p.Scenario, p.Notice, s)
+			}
+		}
+		for _, v := range p.Variants {
+			if v.Partial || v.OK+v.Failed != p.Items {
+				t.Errorf("%s/%s: partial %v, ok+failed %d of %d", p.Scenario, v.Name, v.Partial, v.OK+v.Failed, p.Items)
+			}
+		}
+	}
+}
+
+// loosen replaces the counts of the variants that stop with a client
+// leaving by whether they stopped early at all.
+func loosen(cs []counts) []counts {
+	out := append([]counts(nil), cs...)
+	for i, c := range out {
+		switch c.name {
+		case "r.Context()", "deploy r.ctx", "read r.ctx":
+			out[i] = counts{c.name, boolInt(c.ok > 0), boolInt(c.failed > 0)}
+		}
+	}
+	return out
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// TestRunInBubble runs the whole demo at scale 1 over the in-memory
+// network, in virtual time, and checks its figures and its exact times.
+func TestRunInBubble(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		env := report.NewEnv(1, 1, nil)
+		if err := run(t.Context(), env, newMemNet()); err != nil {
+			t.Fatal(err)
+		}
+		rep := env.Rec.Report()
+		checkScenarios(t, rep, true)
+		wall := func(i, j int) time.Duration {
+			return time.Duration(rep.Patterns[i].Variants[j].WallMS * float64(time.Millisecond))
+		}
+		// Walls include each variant's clean-up, whose goroutines may
+		// take a 1ms poll to go: the exact times are checked variant by
+		// variant (TestCreateAndLeave, TestSignalInFlight, ...). Here:
+		// the job ignoring its context runs its whole 5s, the one on
+		// r.Context() ends when the client leaves (plus the one call
+		// the demo waits to see if the handler is still busy).
+		if wall(0, 0) < ClusterCalls*APICallLatency || wall(0, 1) >= ClientPatience+2*APICallLatency {
+			t.Errorf("scenario 1 walls %v, %v; want 5s and %v, plus clean-up", wall(0, 0), wall(0, 1), ClientPatience+APICallLatency)
+		}
+	})
+}
+
+// TestRunOverLoopback is the real thing: real sockets, real time, at the
+// demo's default scale. The counts are the same as in virtual time.
+func TestRunOverLoopback(t *testing.T) {
+	// Real sockets end asynchronously: wait for them here, so the
+	// goroutine counts of the tests in virtual time are exact.
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	if testing.Short() {
+		t.Skip("runs the demo for about 3s")
+	}
+	env := report.NewEnv(0.2, 1, nil)
+	if err := Run(t.Context(), env); err != nil {
+		t.Fatal(err)
+	}
+	checkScenarios(t, env.Rec.Report(), false)
+}
+
+// TestRunCancelled cancels the demo at many moments: Run returns the
+// context's error well within a second each time (the longest waits are a
+// detached deployment finishing and Shutdown's poll for idle connections).
+func TestRunCancelled(t *testing.T) {
+	var whole time.Duration
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		if err := run(t.Context(), report.NewEnv(1, 1, nil), newMemNet()); err != nil {
+			t.Fatal(err)
+		}
+		whole = time.Since(start)
+	})
+	// Shutdown's poll has jitter: the whole run varies by a few ms.
+	for at := time.Duration(0); at < whole-100*time.Millisecond; at += 331 * time.Millisecond {
+		synctest.Test(t, func(t *testing.T) {
+			env := report.NewEnv(1, 1, nil)
+			ctx, cancel := context.WithCancel(t.Context())
+			time.AfterFunc(at, cancel)
+			start := time.Now()
+			err := run(ctx, env, newMemNet())
+			if err == nil {
+				t.Fatalf("not cancelled at %v: the demo took %v before", at, whole)
+			}
+			if lag := time.Since(start) - at; !errors.Is(err, context.Canceled) || lag > 800*time.Millisecond {
+				t.Errorf("cancelled at %v: returned %v after with %v", at, lag, err)
+			}
+			pats := env.Rec.Report().Patterns
+			last := pats[len(pats)-1]
+			if n := len(last.Variants); n > 0 && !last.Variants[n-1].Partial {
+				t.Errorf("cancelled at %v: the last variant (%s) is not marked partial", at, last.Variants[n-1].Name)
+			}
+		})
+	}
+}

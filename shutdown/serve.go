@@ -1,0 +1,120 @@
+package shutdown
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
+)
+
+// ServeDrainTimeout is how long the interactive server gives the requests
+// in flight after Ctrl-C. A real server's setting, not a simulated latency,
+// so --scale does not change it. Kubernetes sends SIGKILL 30 s after
+// SIGTERM by default (terminationGracePeriodSeconds): keep it well below.
+const ServeDrainTimeout = 10 * time.Second
+
+// maxSlow caps /slow?for=, so a typo does not hold the drain for an hour.
+const maxSlow = time.Minute
+
+// serveInteractive is Run with --serve: it serves the demo's handlers on
+// env.Serve until ctx is done, then drains. It returns nil after a
+// graceful drain, and an error when the drain timed out.
+func serveInteractive(ctx context.Context, env report.Env) error {
+	ln, err := net.Listen("tcp", env.Serve)
+	if err != nil {
+		return fmt.Errorf("shutdown: --serve: %w", err)
+	}
+	return serveOn(ctx, env, ln, routes(env), ServeDrainTimeout)
+}
+
+// serveOn is serveInteractive on a listener, with any handler and drain
+// timeout: what the tests drive. It tells the presenter what happens
+// through env.Rec.Announce: a server is not a measurement.
+func serveOn(ctx context.Context, env report.Env, ln net.Listener, h http.Handler, timeout time.Duration) error {
+	t := newTracker()
+	// No BaseContext: requests run on their own contexts, so Ctrl-C (ctx)
+	// starts the drain without cancelling the requests it waits for.
+	srv := &http.Server{Handler: t.wrap(h), ReadHeaderTimeout: readHeaderTimeout}
+	url := "http://" + ln.Addr().String()
+	before := numGoroutine()
+	env.Rec.Announce("shutdown demo server (slides 14-15) at " + url)
+	env.Rec.Announce(fmt.Sprintf("try: curl %s/clusters (Ctrl-C curl half-way: the work stops), %s/deploy, %s/resources, "+
+		"%s/slow?for=5s; then Ctrl-C here to drain (at most %v; a second Ctrl-C exits at once)", url, url, url, url, timeout))
+
+	// Serve drains when its context ends. Ending it from here, after ctx,
+	// lets this goroutine note what was in flight at the signal first.
+	signal, send := context.WithCancel(context.WithoutCancel(ctx))
+	defer send()
+	served := make(chan error, 1)
+	go func() { served <- Serve(signal, srv, ln, timeout) }()
+	select {
+	case err := <-served: // accepting failed before any signal
+		return fmt.Errorf("shutdown: %w", err)
+	case <-ctx.Done():
+	}
+	at, signalAt := t.state(), time.Now()
+	env.Rec.Announce(fmt.Sprintf("draining: %s in flight; new connections are refused", plural(at.active, "request")))
+	send()
+	err := <-served
+	drain := time.Since(signalAt)
+	// A handler cut off by Close sees its context cancelled and returns; a
+	// detached one runs to its own timeout. Either way, wait: no handler
+	// outlives Run.
+	_ = t.wait(context.Background(), func(st trackState) bool { return st.active == 0 })
+	final := t.state()
+	after := settle(context.Background(), before, time.Second)
+	env.Rec.Announce(fmt.Sprintf("stopped after %v: served %s, %d of them left by their client before Ctrl-C; "+
+		"of the %d in flight at Ctrl-C, %d cut off; goroutines %d before, %d after",
+		round(drain), plural(final.started, "request"), at.cancelled, at.active, final.cancelled-at.cancelled, before, after))
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// routes are the interactive server's handlers: the demo's, at the run's
+// scale, and /slow for a request of any length.
+func routes(env report.Env) http.Handler {
+	step := env.Scaled(APICallLatency)
+	call := func(ctx context.Context, _ int) error { return sim.Sleep(ctx, step) }
+	steps := func(n int, d time.Duration) Job {
+		return func(ctx context.Context) error {
+			for range n {
+				if err := sim.Sleep(ctx, d); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/clusters", CancelOnDisconnect(ClusterCreation(ClusterCalls, call)))
+	mux.Handle("/deploy", Detached(env.Scaled(DeployTimeout), steps(len(deploySteps), env.Scaled(DeployStep))))
+	mux.Handle("/resources", CancelOnDisconnect(steps(len(deploySteps), env.Scaled(DeployStep))))
+	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
+		d, err := time.ParseDuration(r.URL.Query().Get("for"))
+		if err != nil || d < 0 || d > maxSlow {
+			http.Error(w, "want /slow?for=DURATION, at most "+maxSlow.String(), http.StatusBadRequest)
+			return
+		}
+		CancelOnDisconnect(func(ctx context.Context) error { return sim.Sleep(ctx, d) }).ServeHTTP(w, r)
+	})
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, strings.TrimLeft(index, "\n"))
+	})
+	return mux
+}
+
+const index = `
+shutdown demo (slides 14-15): every route answers "ok" when its work is done.
+  /clusters        create a cluster: 50 API calls on r.Context(); leave early (Ctrl-C curl) and it stops
+  /deploy          a deployment, detached with context.WithoutCancel: it finishes even if you leave
+  /resources       a read on r.Context(): it stops when you leave
+  /slow?for=5s     a request of that length, to watch the drain
+Ctrl-C the server while a request runs: it stops accepting, finishes the request, and exits.
+`

@@ -1,0 +1,147 @@
+package sse
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestEncode(t *testing.T) {
+	tests := []struct {
+		ev   Event
+		want string
+	}{
+		{Event{Data: "hello"}, "data: hello\n\n"},
+		{Event{}, "data: \n\n"},
+		{Event{ID: "7", Type: "deployment", Data: "a\nb"}, "id: 7\nevent: deployment\ndata: a\ndata: b\n\n"},
+		{Event{Data: "a\r\nb\rc\n"}, "data: a\ndata: b\ndata: c\ndata: \n\n"},
+		{Event{Data: "x\n\nid: 99\nevent: evil"}, "data: x\ndata: \ndata: id: 99\ndata: event: evil\n\n"},
+		{Event{ID: " sp", Data: " lead"}, "id:  sp\ndata:  lead\n\n"},
+	}
+	for _, tt := range tests {
+		var b bytes.Buffer
+		if err := Encode(&b, tt.ev); err != nil {
+			t.Fatalf("Encode(%q): %v", tt.ev, err)
+		}
+		if b.String() != tt.want {
+			t.Errorf("Encode(%q) = %q, want %q", tt.ev, b.String(), tt.want)
+		}
+	}
+}
+
+func TestEncodeRejects(t *testing.T) {
+	tests := []struct {
+		ev   Event
+		want error
+	}{
+		{Event{ID: "1\n2"}, ErrInvalidID},
+		{Event{ID: "1\r"}, ErrInvalidID},
+		{Event{ID: "a\x00b"}, ErrInvalidID},
+		{Event{Type: "x\nid: 3"}, ErrInvalidType},
+		{Event{Type: "x\r"}, ErrInvalidType},
+	}
+	for _, tt := range tests {
+		var b bytes.Buffer
+		if err := Encode(&b, tt.ev); !errors.Is(err, tt.want) {
+			t.Errorf("Encode(%q) = %v, want %v", tt.ev, err, tt.want)
+		}
+		if b.Len() != 0 {
+			t.Errorf("Encode(%q) wrote %q for a rejected event", tt.ev, b.String())
+		}
+	}
+}
+
+func TestDecoderLineEndings(t *testing.T) {
+	in := "\uFEFFid: 1\r\nevent: a\rdata: x\r\n\r\n: comment\nretry: 10\nunknown: y\ndata\n\nid: bad\x00\ndata:no-space\n\n" +
+		"event: lost\n\ndata: cut off" // an event type without data, and an unfinished event
+	d := newDecoder(strings.NewReader(in), 16)
+	want := []Event{{ID: "1", Type: "a", Data: "x"}, {ID: "1", Data: ""}, {ID: "1", Data: "no-space"}}
+	for _, w := range want {
+		got, err := d.next()
+		if err != nil || got != w {
+			t.Fatalf("next() = %q, %v; want %q", got, err, w)
+		}
+	}
+	if got, err := d.next(); err != io.EOF {
+		t.Fatalf("next() at the end = %q, %v; want io.EOF", got, err)
+	}
+	if d.comments != 1 {
+		t.Errorf("comments = %d, want 1", d.comments)
+	}
+}
+
+// FuzzEncode checks that whatever bytes are in an event's id, type or data,
+// a client parsing the stream gets back exactly that event, and the event
+// after it untouched: a line break cannot inject a field or an event. Ids
+// and types that would need escaping are rejected instead, with nothing
+// written. Run it with: go test -fuzz=FuzzEncode ./sse/
+func FuzzEncode(f *testing.F) {
+	f.Add("1", "deployment", "payments-api prod: Healthy\nrollout 3/3")
+	f.Add("", "", "")
+	f.Add("42", "message", "a\r\nb\rc\n\n")
+	f.Add("1\nevent: x", "t", "d")
+	f.Add("nul\x00", "t", "d")
+	f.Add("7", "x\rid: 8", "d")
+	f.Add(" 9", " padded", " data: nested\n\ndata: injected")
+	f.Add("\xff", "\xfe", "\xef\xbb\xbfbom\r")
+	f.Fuzz(func(t *testing.T, id, typ, data string) {
+		ev := Event{ID: id, Type: typ, Data: data}
+		var b bytes.Buffer
+		err := Encode(&b, ev)
+		badID := strings.ContainsAny(id, "\r\n\x00")
+		badType := strings.ContainsAny(typ, "\r\n")
+		switch {
+		case badID || badType:
+			if err == nil || b.Len() != 0 {
+				t.Fatalf("Encode(%q) = %v with %d bytes written; want a rejection", ev, err, b.Len())
+			}
+			return
+		case err != nil:
+			t.Fatalf("Encode(%q) = %v", ev, err)
+		}
+		next := Event{ID: "next", Type: "sentinel", Data: "end"}
+		if err := Encode(&b, next); err != nil {
+			t.Fatal(err)
+		}
+
+		d := newDecoder(&b, 16)
+		want := ev
+		want.Data = strings.ReplaceAll(strings.ReplaceAll(data, "\r\n", "\n"), "\r", "\n")
+		for _, w := range []Event{want, next} {
+			got, err := d.next()
+			if err != nil || got != w {
+				t.Fatalf("decoded %q, %v; want %q (stream %q)", got, err, w, b.String())
+			}
+		}
+		if got, err := d.next(); err != io.EOF {
+			t.Fatalf("extra event %q, %v", got, err)
+		}
+	})
+}
+
+// FuzzDecode checks that the parser ends on any input, dispatches no more
+// events than the input has blank lines, and never returns an id with a NUL.
+func FuzzDecode(f *testing.F) {
+	f.Add("id: 1\nevent: a\ndata: x\n\n")
+	f.Add("\uFEFFdata: a\r\rdata\r\n\n: c\nid: \x00\ndata:\n\n")
+	f.Add("data: cut")
+	f.Fuzz(func(t *testing.T, in string) {
+		d := newDecoder(strings.NewReader(in), 16)
+		n := 0
+		for {
+			ev, err := d.next()
+			if err != nil {
+				break
+			}
+			n++
+			if strings.Contains(ev.ID, "\x00") {
+				t.Fatalf("id %q has a NUL", ev.ID)
+			}
+		}
+		if blanks := strings.Count(in, "\n") + strings.Count(in, "\r"); n > blanks {
+			t.Fatalf("%d events from input with %d line breaks", n, blanks)
+		}
+	})
+}

@@ -1,0 +1,89 @@
+package sse_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/sse"
+)
+
+// A subscriber that does not keep up is evicted (slide 17) while the others
+// get every event, and the publisher never waits for it.
+func ExampleBroker() {
+	ctx := context.Background()
+	b := sse.NewBroker(sse.Config{Buffer: 2})
+	defer b.Shutdown()
+	fast, _ := b.Subscribe(ctx, "")
+	defer fast.Close()
+	slow, _ := b.Subscribe(ctx, "") // never reads until the end
+	defer slow.Close()
+
+	for _, status := range []string{"Starting", "Progressing", "Healthy"} {
+		_ = b.Publish(ctx, "deployment", "payments-api -> prod: "+status)
+		ev := <-fast.Events()
+		fmt.Println("fast got", ev.ID, ev.Data)
+	}
+	for ev := range slow.Events() { // closed by the broker when it evicted slow
+		fmt.Println("slow got", ev.ID, ev.Data)
+	}
+	fmt.Println("slow:", slow.Err())
+	// Output:
+	// fast got 1 payments-api -> prod: Starting
+	// fast got 2 payments-api -> prod: Progressing
+	// fast got 3 payments-api -> prod: Healthy
+	// slow got 1 payments-api -> prod: Starting
+	// slow got 2 payments-api -> prod: Progressing
+	// slow: sse: evicted: buffer full (client too slow)
+}
+
+// Multi-line data becomes several data: lines, so a line break in the data
+// cannot start a new field.
+func ExampleEncode() {
+	_ = sse.Encode(os.Stdout, sse.Event{ID: "7", Type: "deployment", Data: "checkout-web -> staging: Degraded\nid: 99"})
+	err := sse.Encode(os.Stdout, sse.Event{ID: "8\nevent: forged"})
+	fmt.Println(err)
+	// Output:
+	// id: 7
+	// event: deployment
+	// data: checkout-web -> staging: Degraded
+	// data: id: 99
+	//
+	// sse: event id contains CR, LF or NUL
+}
+
+// The broker is the handler of the stream; registering its Shutdown with
+// the server lets Server.Shutdown end open streams instead of waiting on
+// them.
+func ExampleBroker_ServeHTTP() {
+	b := sse.NewBroker(sse.Config{})
+	srv := httptest.NewUnstartedServer(b)
+	srv.Config.RegisterOnShutdown(b.Shutdown)
+	srv.Start()
+	defer srv.Close()
+
+	resp, err := http.Get(srv.URL) // headers in: subscribed
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	fmt.Println(resp.Header.Get("Content-Type"))
+	_ = b.Publish(context.Background(), "deployment", "orders-worker -> prod: Healthy\n3/3 pods ready")
+
+	_ = srv.Config.Shutdown(context.Background()) // ends the stream: the loop below ends
+	lines := bufio.NewScanner(resp.Body)
+	for lines.Scan() {
+		fmt.Printf("%q\n", lines.Text())
+	}
+	// Output:
+	// text/event-stream
+	// "id: 1"
+	// "event: deployment"
+	// "data: orders-worker -> prod: Healthy"
+	// "data: 3/3 pods ready"
+	// ""
+}
