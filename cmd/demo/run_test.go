@@ -175,3 +175,38 @@ func TestStepper(t *testing.T) {
 		stepper(ctx, &out, lines)("pool") // returns: ctx is done
 	})
 }
+
+// The full run as JSON: every pattern in slide order, every item of every
+// variant accounted for, and the five rows of slide 24 in the summary.
+func TestFullRunJSON(t *testing.T) {
+	code, stdout, stderr := demo(t, t.Context(), "--json", "--scale", "0.01")
+	if code != exitOK || stderr != "" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	var r report.Report
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, p := range r.Patterns {
+		if len(order) == 0 || order[len(order)-1] != p.Pattern {
+			order = append(order, p.Pattern)
+		}
+		for _, v := range p.Variants {
+			if v.OK+v.Failed != p.Items || v.Partial {
+				t.Errorf("%s/%s: ok %d + failed %d != %d items", p.Pattern, v.Name, v.OK, v.Failed, p.Items)
+			}
+		}
+	}
+	if got, want := strings.Join(order, " "), "workerpool fanout ratelimit shutdown sse hibernation"; got != want {
+		t.Errorf("patterns ran in order %q, want %q", got, want)
+	}
+	if len(r.Summary) != len(report.Slide24) {
+		t.Fatalf("summary has %d rows, want %d", len(r.Summary), len(report.Slide24))
+	}
+	for i, row := range r.Summary {
+		if row.Operation != report.Slide24[i].Operation || row.AfterMS <= 0 || row.Verdict == "" {
+			t.Errorf("summary row %d: %+v", i, row)
+		}
+	}
+}
