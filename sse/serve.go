@@ -69,6 +69,9 @@ func serve(ctx context.Context, env report.Env) error {
 	if err != nil {
 		return err
 	}
+	url := "http://" + ln.Addr().String()
+	env.Rec.Announce("SSE broker (slides 16-17) at " + url + "/ : open it in a browser to watch deployments live")
+	env.Rec.Announce("the stream itself: curl -N " + url + "/events ; Ctrl-C here drains, also with streams open")
 	return serveOn(ctx, ln, env.Seed, env.Scaled(time.Second))
 }
 
