@@ -149,7 +149,9 @@ func browserEval(ctx context.Context, t *testing.T, chromium, url, expr string) 
 	if err != nil {
 		return "", err
 	}
-	var targets struct{ TargetInfos []struct{ TargetID, Type, URL string } }
+	var targets struct {
+		TargetInfos []struct{ TargetID, Type, URL string }
+	}
 	if err := json.Unmarshal(raw, &targets); err != nil {
 		return "", err
 	}
