@@ -23,7 +23,7 @@ func clusterVariants(n, limit int) []clusterVariant {
 		{"sequential", 1, "one cluster after the other", sequential},
 		{"sync-map", n, "slide 10: a goroutine per cluster, errors in a sync.Map", unlimited(testSyncMap)},
 		{"by-index", n, "a goroutine per cluster, results[i] by index (slide 12)", unlimited(All[Cluster, string])},
-		{"bounded", min(limit, n), fmt.Sprintf("errgroup.SetLimit(%d): a sliding window", limit), bounded},
+		{"bounded", min(limit, n), fmt.Sprintf("errgroup.SetLimit(%d): a sliding window", min(limit, n)), bounded},
 	}
 }
 
@@ -66,7 +66,7 @@ func runClusters(ctx context.Context, env report.Env) error {
 	limit := clusterLimit(env, n)
 	f := newFleet(env, n)
 	sc := env.Rec.Scenario("fanout", "10",
-		fmt.Sprintf("test the connection to %d clusters, %v connect timeout each", n, ConnectTimeout), n)
+		fmt.Sprintf("test the connection to %d %s, %v connect timeout each", n, plural(n, "cluster"), f.timeout), n)
 	sc.Claim(report.Claim{Operation: "Cluster connection test (50 clusters)",
 		Before: "sequential", After: "sync-map", SlideClaim: "25s -> 3s (8.3x)"})
 	tasks := f.durations()
@@ -79,6 +79,9 @@ func runClusters(ctx context.Context, env report.Env) error {
 		sc.Measure(ctx, spec, func(ctx context.Context, p *report.Probe) []error {
 			errs := Errors(v.run(ctx, f.clusters, v.limit, tracked(p, f.test)))
 			got[v.name] = errs
+			if late := timedOutAnyway(f, errs); len(late) > 0 {
+				p.Note(fmt.Sprintf("%d reachable timed out: %s", len(late), names(late, 3)))
+			}
 			return errs
 		})
 		if err := ctx.Err(); err != nil {
@@ -96,4 +99,11 @@ func tracked[T, R any](p *report.Probe, fn func(context.Context, T) (R, error)) 
 		defer p.End()
 		return fn(ctx, item)
 	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }

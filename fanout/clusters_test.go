@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -64,8 +66,75 @@ func TestClusterTestTimes(t *testing.T) {
 		t.Errorf("sequential %.0f ms, want about 25 s", s)
 	}
 	b := p.Variants[3]
-	if b.Name != "bounded" || b.Limit != ClusterLimit || b.PeakInflight != ClusterLimit || b.WallMS < 3000 {
-		t.Errorf("bounded: %+v; want limit and peak in flight %d, no faster than one timeout", b, ClusterLimit)
+	if b.Name != "bounded" || b.Limit != ClusterLimit || b.PeakInflight != ClusterLimit {
+		t.Errorf("bounded: %+v; want limit and peak in flight %d", b, ClusterLimit)
+	}
+	if want := ms(windowed(f.durations(), ClusterLimit)); b.WallMS != want {
+		t.Errorf("bounded: %.3f ms, want %.3f (each cluster on the first free slot)", b.WallMS, want)
+	}
+	if !strings.Contains(p.Scenario, "3s connect timeout") {
+		t.Errorf("title %q: want the run's connect timeout", p.Scenario)
+	}
+}
+
+// ms is d in the report's unit.
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func sum(ds []time.Duration) (t time.Duration) {
+	for _, d := range ds {
+		t += d
+	}
+	return t
+}
+
+// windowed is the finish time when each item starts, in order, on the
+// first of size slots to come free: errgroup.SetLimit's schedule.
+func windowed(ds []time.Duration, size int) time.Duration {
+	free := make([]time.Duration, size)
+	var end time.Duration
+	for _, d := range ds {
+		i := slices.Index(free, slices.Min(free))
+		free[i] += d
+		end = max(end, free[i])
+	}
+	return end
+}
+
+func TestTheRunsFiguresAreInTheText(t *testing.T) {
+	p, f := measureClusters(t, 0.2, 50, 7)
+	if f.timeout != 600*time.Millisecond || !strings.Contains(p.Scenario, "600ms connect timeout") {
+		t.Errorf("title %q: want the scaled timeout, 600ms", p.Scenario)
+	}
+	if b, _ := byName(p.Variants, "bounded"); !strings.HasPrefix(b.Notes, "errgroup.SetLimit(7)") {
+		t.Errorf("bounded notes %q: want SetLimit(7), the limit it ran with", b.Notes)
+	}
+	if !strings.Contains(p.Notice, "all at once: 600 ms (8.3x), one 600ms connect timeout") {
+		t.Errorf("notice %q: want the measured all-at-once time as one timeout", p.Notice)
+	}
+}
+
+func TestOneClusterIsReachable(t *testing.T) {
+	p, f := measureClusters(t, 1, 1, 0)
+	if len(f.down()) != 0 {
+		t.Fatalf("down %v: a fleet of one should answer", f.down())
+	}
+	for _, v := range p.Variants {
+		if v.OK != 1 || v.Failed != 0 || v.WallMS != ms(f.clusters[0].handshake) {
+			t.Errorf("%s: ok %d failed %d in %.3f ms; want 1 ok in its handshake %v", v.Name, v.OK, v.Failed, v.WallMS, f.clusters[0].handshake)
+		}
+	}
+	if !strings.Contains(p.Notice, "no cluster down") || strings.Contains(p.Notice, "connect timeout") || !strings.Contains(p.Notice, "every cluster as answering") {
+		t.Errorf("notice %q: no timeout to speak of", p.Notice)
+	}
+}
+
+func TestAtOnceSaysWhatTheWallIsMadeOf(t *testing.T) {
+	f := newFleet(report.NewEnv(0.01, 1, nil), 100)
+	if got, want := atOnce(f, 30), "one 30ms connect timeout"; got != want {
+		t.Errorf("at the timeout: %q, want %q", got, want)
+	}
+	if got, want := atOnce(f, 90), "3.0x the 30ms connect timeout"; got != want {
+		t.Errorf("well past the timeout: %q, want %q", got, want)
 	}
 }
 
@@ -88,6 +157,43 @@ func TestClusterTestFilesEveryErrorUnderItsCluster(t *testing.T) {
 	}
 	if misfiled(f, errs) == "" {
 		t.Error("misfiled did not catch errors filed under the wrong cluster")
+	}
+	// An error naming another cluster is misfiled, whatever it is.
+	errs = make([]error, len(f.clusters))
+	for i, c := range f.clusters {
+		if c.down {
+			errs[i] = fmt.Errorf("%s: %w", f.clusters[(i+1)%len(errs)].Name, ErrConnectTimeout)
+		}
+	}
+	if bad := misfiled(f, errs); !strings.Contains(bad, "not its own") {
+		t.Errorf("misfiled = %q, want an error not its own", bad)
+	}
+}
+
+func TestAReachableClusterTimingOutIsNotMisfiled(t *testing.T) {
+	f := newFleet(report.NewEnv(0.1, 1, nil), 50)
+	errs := make([]error, len(f.clusters))
+	var late string
+	for i, c := range f.clusters {
+		switch {
+		case c.down:
+			errs[i] = fmt.Errorf("%s: %w", c.Name, ErrConnectTimeout)
+		case late == "":
+			late = c.Name // a busy machine: this one missed its deadline
+			errs[i] = fmt.Errorf("%s: %w", c.Name, ErrConnectTimeout)
+		}
+	}
+	if bad := misfiled(f, errs); bad != "" {
+		t.Errorf("misfiled = %q: a cluster's own timeout is not misfiled", bad)
+	}
+	if got := timedOutAnyway(f, errs); !slices.Equal(got, []string{late}) {
+		t.Errorf("timedOutAnyway = %v, want [%s]", got, late)
+	}
+	vs := []report.Variant{{Name: "sync-map", WallMS: 300}}
+	n := clusterNotice(vs, f, map[string][]error{"sync-map": errs})
+	if !strings.Contains(n, "every variant filed them under the right cluster") ||
+		!strings.Contains(n, "reachable but not answered within 300ms on this busy machine: 1 in sync-map") {
+		t.Errorf("notice %q: want the extra timeout said apart from misfiling", n)
 	}
 }
 
@@ -140,6 +246,14 @@ func TestWorkersSetTheBound(t *testing.T) {
 }
 
 func TestRunStopsPromptlyWhenCancelled(t *testing.T) {
+	// At 50 ms the CI call of the sequential workflow fetch is cut and
+	// the CD call never runs: both failed. At 2 s the sequential cluster
+	// sweep (after 500 + 300 + 300 ms of workflow fetches) is 900 ms in.
+	wantOK := map[time.Duration]int{50 * time.Millisecond: 0,
+		2 * time.Second: clustersDoneBy(t, 2*time.Second-1100*time.Millisecond)}
+	if wantOK[2*time.Second] == 0 {
+		t.Fatal("no cluster done 900 ms into the sweep: the case shows nothing")
+	}
 	for _, at := range []time.Duration{50 * time.Millisecond, 2 * time.Second} {
 		synctest.Test(t, func(t *testing.T) {
 			env := report.NewEnv(1, 1, nil)
@@ -157,11 +271,34 @@ func TestRunStopsPromptlyWhenCancelled(t *testing.T) {
 			ps := env.Rec.Report().Patterns
 			last := ps[len(ps)-1]
 			v := last.Variants[len(last.Variants)-1]
-			if !v.Partial || v.OK+v.Failed != last.Items {
-				t.Errorf("cut variant %s: partial %v, ok %d + failed %d, items %d", v.Name, v.Partial, v.OK, v.Failed, last.Items)
+			if !v.Partial || v.Name != "sequential" || v.OK != wantOK[at] || v.Failed != last.Items-wantOK[at] {
+				t.Errorf("cut variant %s of %q: partial %v, ok %d, failed %d; want sequential, partial, ok %d of %d",
+					v.Name, last.Scenario, v.Partial, v.OK, v.Failed, wantOK[at], last.Items)
 			}
 		})
 	}
+}
+
+// clustersDoneBy is how many clusters a sequential sweep finds reachable
+// within d (none may end exactly at d: the cut would be ambiguous).
+func clustersDoneBy(t *testing.T, d time.Duration) int {
+	t.Helper()
+	f := newFleet(report.NewEnv(1, 1, nil), Clusters)
+	var at time.Duration
+	ok := 0
+	for i, c := range f.clusters {
+		at += f.durations()[i]
+		if at == d {
+			t.Fatalf("%s ends exactly at the cut, %v", c.Name, d)
+		}
+		if at > d {
+			break
+		}
+		if !c.down {
+			ok++
+		}
+	}
+	return ok
 }
 
 func TestRunDefaults(t *testing.T) {
@@ -171,10 +308,15 @@ func TestRunDefaults(t *testing.T) {
 		if err := Run(t.Context(), env, Options{}); err != nil {
 			t.Fatal(err)
 		}
-		// The two scenarios at the stage's default scale: about 7 s,
-		// 5 s of which is the sequential sweep (slide 24's 25 s x 0.2).
-		if got := time.Since(start); got > 7500*time.Millisecond {
-			t.Errorf("fanout at scale 0.2 took %v", got)
+		// The two scenarios at the stage's default scale: the workflow
+		// fetches (100 + 60 + 60 ms), then the sweep one at a time
+		// (slide 24's 25 s x 0.2), twice all at once (one 600 ms
+		// timeout) and bounded by 20.
+		f := newFleet(env, Clusters)
+		ds := f.durations()
+		want := 220*time.Millisecond + sum(ds) + 2*f.timeout + windowed(ds, ClusterLimit)
+		if got := time.Since(start); got != want {
+			t.Errorf("fanout at scale 0.2 took %v, want %v", got, want)
 		}
 		ps := env.Rec.Report().Patterns
 		if len(ps) != 2 || ps[0].Slides != "8-9" || ps[1].Slides != "10" || ps[1].Items != Clusters {

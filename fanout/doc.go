@@ -17,4 +17,13 @@
 // Every function takes a context and accounts for every call: a result or an
 // error for each, in item order, nothing dropped. [Run] measures the two
 // scenarios of the slides for cmd/demo.
+//
+// Give every call its own deadline (context.WithTimeout inside the call, as
+// in ExampleAll_connectTimeout): a fan-in waits for its slowest call, so one
+// cluster that never answers holds the whole sweep without one.
+//
+// Copying the code: every call runs through task.Do, from this module's
+// internal/task, which you cannot import from outside it. task.Do is ten
+// lines: recover a panic into the item's error, and do not start an item
+// once the context is done. Copy it along with the function you take.
 package fanout

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/fanout"
 )
@@ -49,6 +50,31 @@ func ExampleAll() {
 	// prod-eu 7 <nil>
 	// prod-us 0 connection refused
 	// staging 7 <nil>
+}
+
+// Slide 10's fix in production: each connection test gets its own
+// deadline, so an unreachable cluster costs one timeout, not a sweep that
+// never ends. context.WithTimeoutCause names the reason in the error.
+func ExampleAll_connectTimeout() {
+	errConnectTimeout := errors.New("connect timeout")
+	clusters := []string{"prod-eu", "prod-us", "staging"}
+	test := func(ctx context.Context, name string) (string, error) {
+		ctx, cancel := context.WithTimeoutCause(ctx, 20*time.Millisecond, errConnectTimeout)
+		defer cancel()
+		if name == "prod-us" { // unreachable: never answers
+			<-ctx.Done()
+			return "", fmt.Errorf("%s: %w", name, context.Cause(ctx))
+		}
+		return "v1.31", nil
+	}
+
+	for i, r := range fanout.All(context.Background(), clusters, test) {
+		fmt.Println(clusters[i], r.Value, r.Err)
+	}
+	// Output:
+	// prod-eu v1.31 <nil>
+	// prod-us  prod-us: connect timeout
+	// staging v1.31 <nil>
 }
 
 func ExampleLimit() {

@@ -15,11 +15,28 @@ var errNotReported = errors.New("no result reported")
 //
 // It is correct here for two reasons the slide does not show. test has its
 // own connect timeout (see fleet.test), so wg.Wait cannot hang on one
-// cluster. And each goroutine keys the map by its own parameter c: an
-// error filed under the wrong cluster, which the production test once did,
-// comes from a goroutine reading something it shares with the loop (a loop
-// variable before Go 1.22, a variable declared outside the loop) instead of
-// its own copy.
+// cluster. And each goroutine keys the map by its own parameter c.
+//
+// Bad (how the production test once filed errors under the wrong cluster):
+// the goroutine reads a variable it shares with the loop (here declared
+// outside it; before Go 1.22, the loop variable itself), so by the time it
+// runs, c is whichever cluster the loop reached last. It is also a data
+// race.
+//
+//	var c *ClusterBean
+//	for _, cluster := range clusters {
+//		c = cluster
+//		wg.Add(1)
+//		go func() {
+//			defer wg.Done()
+//			respMap.Store(c.Id, testConnection(c)) // Bad: the loop's c, not this goroutine's
+//		}()
+//	}
+//
+// Good (the slide's, and below): the cluster is the goroutine's own
+// parameter, go func(c *ClusterBean) {...}(cluster), or with Go 1.22's
+// per-iteration loop variables, cluster itself. The tests check every
+// variant's errors against the fleet's truth (misfiled).
 //
 // Compare [All]: the map gives back values of type any (a nil error is
 // stored as nil, hence the comma-ok assertion), in no order, and needs the

@@ -22,6 +22,11 @@ const (
 // ErrInjected is the failure --fail injects into one status call.
 var ErrInjected = errors.New("injected failure (--fail)")
 
+// errNotRun is a status call's outcome until the call itself reports one:
+// a call whose turn comes after the context is done never runs (task.Do
+// does not start it), and it must count as failed, not as ok.
+var errNotRun = fmt.Errorf("%w: the call never ran", ErrNotStarted)
+
 // statusAPI is the simulated CI and CD status endpoints; durations scaled.
 type statusAPI struct {
 	ci, cd time.Duration
@@ -91,7 +96,7 @@ func sequentialPair(ctx context.Context, ci, cd func(context.Context) (string, e
 // calls (CI, CD), and each call's own error is its item's outcome.
 func runWorkflow(ctx context.Context, env report.Env, fail string) error {
 	api := newStatusAPI(env, fail)
-	title := "trigger view: fetch CI status (200 ms) and CD status (300 ms)"
+	title := fmt.Sprintf("trigger view: fetch CI status (%v) and CD status (%v)", api.ci, api.cd)
 	if api.fail != "" {
 		title += ", --fail " + api.fail
 	}
@@ -101,7 +106,9 @@ func runWorkflow(ctx context.Context, env report.Env, fail string) error {
 	for _, v := range statusVariants {
 		spec := report.Spec{Name: v.name, Limit: v.limit, Bound: statusBound(api, v), Notes: v.notes}
 		sc.Measure(ctx, spec, func(ctx context.Context, p *report.Probe) []error {
-			errs := make([]error, 2) // errs[0] CI, errs[1] CD; each written by its own call
+			// errs[0] CI, errs[1] CD; each overwritten by its own call
+			// if it runs. One that never runs stays errNotRun: failed.
+			errs := []error{errNotRun, errNotRun}
 			track := func(i int, which string, d time.Duration) func(context.Context) (string, error) {
 				return func(ctx context.Context) (string, error) {
 					p.Begin()

@@ -8,15 +8,16 @@ import (
 )
 
 // notice says what the table shows, from the measured times and counts,
-// and checks every variant's counts against the truth.
-func notice(vs []report.Variant, got []counted, want Counts) string {
+// and checks every variant's counts against the truth. size is the batch
+// and window size the variants ran with.
+func notice(vs []report.Variant, got []counted, want Counts, size int) string {
 	var parts []string
 	s, ok1 := byName(vs, "sequential")
 	b, ok2 := byName(vs, "batches")
 	w, ok3 := byName(vs, "window")
-	if ok1 && ok2 && ok3 && !s.Partial && !b.Partial && !w.Partial && b.WallMS > 0 {
-		parts = append(parts, fmt.Sprintf("batches of %d: %s, %.1fx faster than one at a time (%s); a window of %d: %s, no waiting for the slowest of each batch",
-			b.Limit, dur(b.WallMS), s.WallMS/b.WallMS, dur(s.WallMS), w.Limit, dur(w.WallMS)))
+	if ok1 && ok2 && ok3 && !s.Partial && !b.Partial && !w.Partial && b.WallMS > 0 && w.WallMS > 0 {
+		parts = append(parts, fmt.Sprintf("batches of %d: %s, %s one at a time (%s); a window of %d: %s, %s",
+			size, dur(b.WallMS), faster(s.WallMS, b.WallMS), dur(s.WallMS), size, dur(w.WallMS), windowVsBatches(b.WallMS, w.WallMS)))
 	}
 	var bad []string
 	for _, c := range got {
@@ -35,6 +36,32 @@ func notice(vs []report.Variant, got []counted, want Counts) string {
 		parts = append(parts, fmt.Sprintf("every variant counted %s: the truth", counts(want)))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// sameWithin is how near two measured times must be to count as the same: 5%.
+const sameWithin = 1.05
+
+// faster compares after with before: "2.0x faster than", "1.3x slower
+// than", or "no faster than" when they are within 5% of each other.
+func faster(beforeMS, afterMS float64) string {
+	switch {
+	case beforeMS >= afterMS*sameWithin:
+		return fmt.Sprintf("%.1fx faster than", beforeMS/afterMS)
+	case afterMS >= beforeMS*sameWithin:
+		return fmt.Sprintf("%.1fx slower than", afterMS/beforeMS)
+	}
+	return "no faster than"
+}
+
+// windowVsBatches says what the window's time shows next to the batches'.
+func windowVsBatches(batchesMS, windowMS float64) string {
+	switch {
+	case batchesMS >= windowMS*sameWithin:
+		return fmt.Sprintf("%.0f%% faster than the batches: no waiting for the slowest of each batch", 100*(1-windowMS/batchesMS))
+	case windowMS >= batchesMS*sameWithin:
+		return fmt.Sprintf("%.0f%% slower than the batches here", 100*(windowMS/batchesMS-1))
+	}
+	return "no faster than the batches (within 5%)"
 }
 
 func counts(c Counts) string {

@@ -3,6 +3,7 @@ package hibernation
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 
@@ -16,7 +17,7 @@ import (
 // are then in the notice, marked partial.
 func Run(ctx context.Context, env report.Env) error {
 	n, size := env.ItemsOr(Resources), env.WorkersOr(BatchSize)
-	return measure(ctx, env, newResources(env.Seed, n, env.Scale, CheckTime, Jitter), size)
+	return measure(ctx, env, newResources(env.Seed, n, env.Scale, CheckTime, Jitter), size, env.Scaled(CheckTime))
 }
 
 // variant is one way of running the checks.
@@ -31,7 +32,7 @@ func variants(size int) []variant {
 	return []variant{
 		{"sequential", 1, "one check after the other", sequential},
 		{"batches", size, fmt.Sprintf("slide 19: batches of %d, a WaitGroup each; the last batch short", size), Batches[Resource]},
-		{"window", size, fmt.Sprintf("a sliding window of %d (a channel semaphore)", size), Window[Resource]},
+		{"window", size, fmt.Sprintf("a sliding window of %d (semaphore.Weighted)", size), Window[Resource]},
 	}
 }
 
@@ -56,14 +57,15 @@ type counted struct {
 }
 
 // measure runs every variant over rs with fresh counters and compares the
-// counts with the truth.
-func measure(ctx context.Context, env report.Env, rs []Resource, size int) error {
+// counts with the truth. check is a call's time before jitter, scaled.
+func measure(ctx context.Context, env report.Env, rs []Resource, size int, check time.Duration) error {
 	n := len(rs)
 	sc := env.Rec.Scenario("hibernation", "18-20",
-		fmt.Sprintf("hibernation check: %d resources, one ~%v API call each", n, CheckTime), n)
+		fmt.Sprintf("hibernation check: %d %s, one ~%v API call each", n, plural(n, "resource"), check), n)
 	sc.Claim(report.Claim{Operation: "Hibernation check (100 resources)",
 		Before: "sequential", After: "batches", SlideClaim: "5s -> 500ms (10x)"})
 	lat := latencies(rs)
+	want := truth(rs)
 	var got []counted
 	for _, v := range variants(size) {
 		var c Counter
@@ -86,14 +88,28 @@ func measure(ctx context.Context, env report.Env, rs []Resource, size int) error
 					errs[i] = err
 				}
 			}
+			// Counts that are not the truth say so on their row.
+			switch cs := c.Counts(); {
+			case ctx.Err() != nil:
+				p.Note("partial: " + counts(cs))
+			case cs != want:
+				p.Note("MISMATCH: " + counts(cs))
+			}
 			return errs
 		})
 		got = append(got, counted{v.name, c.Counts(), ctx.Err() != nil})
 		if err := ctx.Err(); err != nil {
-			sc.Notice(notice(sc.Variants(), got, truth(rs)))
+			sc.Notice(notice(sc.Variants(), got, want, size))
 			return err
 		}
 	}
-	sc.Notice(notice(sc.Variants(), got, truth(rs)))
+	sc.Notice(notice(sc.Variants(), got, want, size))
 	return nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }

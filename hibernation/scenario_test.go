@@ -3,6 +3,7 @@ package hibernation
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -62,6 +63,53 @@ func TestRunMeasuresTheSlide(t *testing.T) {
 	if !strings.Contains(p.Notice, "every variant counted "+counts(truth(rs))+": the truth") {
 		t.Errorf("notice %q: want the counts checked against the truth", p.Notice)
 	}
+	w, _ := byName(p.Variants, "window")
+	if want := fmt.Sprintf("batches of 10: %s, %s one at a time (%s); a window of 10: %s, %s",
+		dur(b.WallMS), faster(s.WallMS, b.WallMS), dur(s.WallMS), dur(w.WallMS), windowVsBatches(b.WallMS, w.WallMS)); !strings.HasPrefix(p.Notice, want) {
+		t.Errorf("notice\n got %q\nwant prefix %q", p.Notice, want)
+	}
+	if !strings.Contains(p.Notice, "faster than one at a time") {
+		t.Errorf("notice %q: batches are faster than one at a time at 100 resources", p.Notice)
+	}
+	if p.Scenario != "hibernation check: 100 resources, one ~50ms API call each" {
+		t.Errorf("title %q", p.Scenario)
+	}
+}
+
+func TestOneResourceIsNoFaster(t *testing.T) {
+	p := runAt(t, 0.2, 1, 0)
+	if !strings.HasPrefix(p.Scenario, "hibernation check: 1 resource, one ~10ms API call") {
+		t.Errorf("title %q: want the run's figures", p.Scenario)
+	}
+	if !strings.Contains(p.Notice, "no faster than one at a time") ||
+		!strings.Contains(p.Notice, "no faster than the batches") || strings.Contains(p.Notice, "x faster") {
+		t.Errorf("notice %q: one resource is one call whatever the shape", p.Notice)
+	}
+}
+
+func TestTheNoticeComparesTheFigures(t *testing.T) {
+	for _, tc := range []struct {
+		before, after float64
+		want          string
+	}{
+		{1000, 100, "10.0x faster than"}, {100, 102, "no faster than"}, {60, 100, "1.7x slower than"},
+	} {
+		if got := faster(tc.before, tc.after); got != tc.want {
+			t.Errorf("faster(%v, %v) = %q, want %q", tc.before, tc.after, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		batches, window float64
+		want            string
+	}{
+		{110, 100, "9% faster than the batches: no waiting for the slowest of each batch"},
+		{100, 101, "no faster than the batches (within 5%)"},
+		{100, 300, "200% slower than the batches here"},
+	} {
+		if got := windowVsBatches(tc.batches, tc.window); got != tc.want {
+			t.Errorf("windowVsBatches(%v, %v) = %q, want %q", tc.batches, tc.window, got, tc.want)
+		}
+	}
 }
 
 func TestRunCounts97(t *testing.T) {
@@ -107,6 +155,9 @@ func TestRunReportsPartialCountsWhenCancelled(t *testing.T) {
 		b := p.Variants[1]
 		if b.Name != "batches" || !b.Partial || b.OK+b.Failed != 100 || b.OK == 0 || b.Failed == 0 {
 			t.Errorf("cut variant %+v: want partial batches, some ok, some not", b)
+		}
+		if !strings.Contains(b.Notes, "partial: ") || !strings.Contains(b.Notes, fmt.Sprintf("of %d checked", b.OK)) {
+			t.Errorf("cut variant's notes %q: want its partial counts, %d checked", b.Notes, b.OK)
 		}
 		if !strings.Contains(p.Notice, "cancelled during batches: partial counts") ||
 			strings.Contains(p.Notice, "the truth") {

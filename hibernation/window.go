@@ -4,14 +4,18 @@ import (
 	"context"
 	"sync"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/task"
 )
 
 // Window runs fn for items with at most size running at once: a sliding
-// window. A buffered channel of size tokens is the semaphore: a goroutine
-// takes a token before its check and gives it back after, so a new check
+// window. A semaphore.Weighted of size is the limit: a check acquires a
+// slot before it starts and releases it when it ends, so a new check
 // starts the moment any one ends, instead of when the slowest of a batch
-// ends (errgroup.SetLimit does the same, see package workerpool).
+// ends. (errgroup.SetLimit does the same; see fanout.Limit and package
+// workerpool. A semaphore's Acquire also watches ctx, so a cancelled
+// window stops waiting for a slot at once.)
 //
 // It returns one error per item, in item order (nil for success). When ctx
 // is done, no more items start, the running ones finish (fn sees ctx), and
@@ -22,21 +26,17 @@ func Window[T any](ctx context.Context, items []T, size int, fn func(context.Con
 		return nil, err
 	}
 	errs := make([]error, len(items))
-	// tokens is never closed: it is not a stream, only a counter of the
-	// checks in flight, and it is garbage once Window returns.
-	tokens := make(chan struct{}, size)
+	sem := semaphore.NewWeighted(int64(size))
 	var wg sync.WaitGroup
 	started := 0
-loop:
 	for ; started < len(items) && ctx.Err() == nil; started++ {
-		select {
-		case tokens <- struct{}{}: // blocks while size checks run
-		case <-ctx.Done():
-			break loop
+		// Blocks while size checks run; fails only when ctx is done.
+		if sem.Acquire(ctx, 1) != nil {
+			break
 		}
 		i := started // started is shared with the loop; i is this check's own
 		wg.Go(func() {
-			defer func() { <-tokens }()
+			defer sem.Release(1)
 			errs[i] = task.Do(ctx, fn, items[i])
 		})
 	}
