@@ -8,7 +8,9 @@ import (
 // GetManifestsByBatch fetches the manifests in batches of batchSize:
 // batchSize goroutines start, and the next batch starts only when the
 // whole batch is done. This is slide 12's GetManifestsByBatch, corrected.
-// A batchSize below 1 is taken as 1.
+//
+// A batchSize below 1 is the caller's bug: nothing is sent, and every
+// response's error wraps [ErrLimit].
 //
 // It returns one response per request, in request order. When ctx is
 // done, the batch in flight ends (get sees ctx) and the requests of the
@@ -17,10 +19,12 @@ import (
 // A batch waits for its slowest request: with latencies that vary, most of
 // the batch's slots sit idle at its end. [GetManifestsWindow] does not.
 func GetManifestsByBatch(ctx context.Context, requests []ResourceRequest, batchSize int, get GetFunc) []ResourceResponse {
+	if batchSize < 1 {
+		return refuseAll(requests, "batch size", batchSize)
+	}
 	// Slide 12 says "Rate limit: max 5 concurrent K8s API calls". It is a
 	// concurrency limit: the rate is 5 per latency, 100 per second at
 	// 50 ms, and doubles if the server gets twice as fast.
-	batchSize = max(batchSize, 1)
 	results := make([]ResourceResponse, len(requests))
 	for start := 0; start < len(requests); start += batchSize {
 		// Slide 12 goes on starting batches after ctx is done; here the

@@ -30,5 +30,7 @@
 // A [Client] that gets 429 honours the server's Retry-After, a bounded
 // number of times, so a throttled caller can still finish; every function
 // returns one [ResourceResponse] per request, in request order, so no
-// request is lost: each ends with its manifest or its error.
+// request is lost: each ends with its manifest or its error. A batch size
+// or limit below 1 is an error ([ErrLimit]) on every response, not an
+// endless loop and not quietly a limit of 1.
 package ratelimit

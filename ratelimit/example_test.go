@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/apiserver"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/ratelimit"
 )
@@ -83,6 +85,38 @@ func ExampleClient_Get() {
 	fmt.Printf("%s", m)
 	// Output:
 	// {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"app-001","namespace":"default"}}
+}
+
+// A rate limit, as client-go's QPS and Burst: every request, retries
+// included, waits for a token. Six workers do not make it faster: past
+// the burst of 2, the tokens come one per 10 ms, so the last of 6 starts
+// 40 ms after the first, however many fetch at once. A concurrency limit
+// (GetManifestsWindow's limit) bounds how many run at once; a token
+// bucket bounds how many start per second.
+func ExampleClient_limiter() {
+	srv := httptest.NewServer(apiserver.New(apiserver.Config{
+		Latency: func(string) time.Duration { return 0 },
+	}))
+	defer srv.Close()
+
+	c := &ratelimit.Client{BaseURL: srv.URL,
+		Limiter: rate.NewLimiter(100, 2)} // 100 per second, 2 at once after a quiet spell
+	var reqs []ratelimit.ResourceRequest
+	for i := range 6 {
+		reqs = append(reqs, ratelimit.ResourceRequest{Namespace: "default", Resource: "configmaps", Name: fmt.Sprint("app-", i)})
+	}
+	start := time.Now()
+	fetched := 0
+	for _, r := range ratelimit.GetManifestsWindow(context.Background(), reqs, 6, c.Get) {
+		if r.Error == nil {
+			fetched++
+		}
+	}
+	fmt.Println(fetched, "fetched by 6 workers")
+	fmt.Println("took at least the 4 tokens past the burst, 40ms:", time.Since(start) >= 40*time.Millisecond)
+	// Output:
+	// 6 fetched by 6 workers
+	// took at least the 4 tokens past the burst, 40ms: true
 }
 
 func ExampleThrottledError() {

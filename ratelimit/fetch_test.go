@@ -90,8 +90,7 @@ func TestWindowDoesNotWaitForTheSlowest(t *testing.T) {
 	}
 }
 
-// The last batch may be short (slide 19's bug is indexing past the end),
-// and a limit below 1 is taken as 1, never an endless loop.
+// The last batch may be short (slide 19's bug is indexing past the end).
 func TestOddSizes(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -100,8 +99,7 @@ func TestOddSizes(t *testing.T) {
 		want  time.Duration
 	}{
 		{"7 in batches of 5", 7, batchesOf(5), 100 * ms},
-		{"3 in batches of 0", 3, batchesOf(0), 150 * ms},
-		{"3 in a window of -1", 3, windowOf(-1), 150 * ms},
+		{"3 in a window of 2", 3, windowOf(2), 100 * ms},
 		{"none", 0, batchesOf(5), 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,6 +113,37 @@ func TestOddSizes(t *testing.T) {
 					t.Errorf("took %v, want %v", took, tc.want)
 				}
 			})
+		})
+	}
+}
+
+// A limit below 1 is the caller's bug, not an endless loop nor a limit of
+// 1: nothing is sent, and every request has ErrLimit, naming the value.
+func TestLimitBelowOne(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fetch fetchFunc
+		says  string
+	}{
+		{"batches of 0", batchesOf(0), "not sent: batch size 0: limit must be at least 1"},
+		{"batches of -1", batchesOf(-1), "not sent: batch size -1: limit must be at least 1"},
+		{"window of 0", windowOf(0), "not sent: limit 0: limit must be at least 1"},
+		{"window of -3", windowOf(-3), "not sent: limit -3: limit must be at least 1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			reqs := requests(3)
+			rs := tc.fetch(context.Background(), reqs, func(context.Context, ResourceRequest) ([]byte, error) {
+				t.Error("a request was sent")
+				return nil, nil
+			})
+			if len(rs) != len(reqs) {
+				t.Fatalf("%d responses for %d requests", len(rs), len(reqs))
+			}
+			for i, r := range rs {
+				if want := "get " + reqs[i].String() + ": " + tc.says; !errors.Is(r.Error, ErrLimit) || r.Error.Error() != want || r.Manifest != nil {
+					t.Errorf("response %d: %q, %v; want %q", i, r.Manifest, r.Error, want)
+				}
+			}
 		})
 	}
 }

@@ -1,8 +1,11 @@
 package ratelimit
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"path"
 	"slices"
 	"sync"
 	"testing"
@@ -26,8 +29,8 @@ func inMemory(cfg apiserver.Config) (*Client, *apiserver.Server) {
 }
 
 // inMemoryConnect is run's connectFunc for synctest bubbles.
-func inMemoryConnect(api http.Handler, _ int) (*http.Client, string, func() error, error) {
-	return &http.Client{Transport: apiserver.Transport(api)}, testURL, func() error { return nil }, nil
+func inMemoryConnect(api http.Handler, _ int) (*http.Client, string, func(context.Context) error, error) {
+	return &http.Client{Transport: apiserver.Transport(api)}, testURL, func(context.Context) error { return nil }, nil
 }
 
 // arrivals records when each request reaches the server, since start.
@@ -78,4 +81,63 @@ func timed(fn func()) time.Duration {
 	start := time.Now()
 	fn()
 	return time.Since(start)
+}
+
+// serverLog records, for each request the server answers 200, which
+// request it was (by the index in its name) and when it arrived, since
+// start.
+type serverLog struct {
+	start time.Time
+	next  http.Handler
+
+	mu  sync.Mutex // guards log
+	log []servedAt
+}
+
+type servedAt struct {
+	index int // app-001 is 0
+	at    time.Duration
+}
+
+func (l *serverLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	at := time.Since(l.start)
+	cw := &codeWriter{ResponseWriter: w}
+	l.next.ServeHTTP(cw, r)
+	var n int
+	if _, err := fmt.Sscanf(path.Base(r.URL.Path), "app-%d", &n); cw.code != http.StatusOK || err != nil {
+		return
+	}
+	l.mu.Lock()
+	l.log = append(l.log, servedAt{n - 1, at})
+	l.mu.Unlock()
+}
+
+func (l *serverLog) served() []servedAt {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.log)
+}
+
+// codeWriter remembers the status code written.
+type codeWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *codeWriter) WriteHeader(code int) {
+	w.code = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// windowed is the finish time when each GET starts, in order, on the
+// first slot of size to come free: a sliding window's wall time.
+func windowed(ds []time.Duration, size int) time.Duration {
+	free := make([]time.Duration, size)
+	var end time.Duration
+	for _, d := range ds {
+		i := slices.Index(free, slices.Min(free))
+		free[i] += d
+		end = max(end, free[i])
+	}
+	return end
 }

@@ -1,18 +1,21 @@
 package ratelimit
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/apiserver"
 )
 
 // connectFunc serves api and returns a client for it, its base URL, and
-// how to close both: over loopback for the demo, in memory in tests.
-type connectFunc func(api http.Handler, conns int) (hc *http.Client, baseURL string, stop func() error, err error)
+// how to close both: over loopback for the demo, in memory in tests. stop
+// is given the variant's context: when it is done, the client has given up
+// on every request, and stop closes at once rather than draining.
+type connectFunc func(api http.Handler, conns int) (hc *http.Client, baseURL string, stop func(context.Context) error, err error)
 
 // overLoopback is the demo's connectFunc: a real server on a free port of
 // 127.0.0.1 and a real client.
-func overLoopback(api http.Handler, conns int) (*http.Client, string, func() error, error) {
+func overLoopback(api http.Handler, conns int) (*http.Client, string, func(context.Context) error, error) {
 	ln, err := apiserver.Listen("127.0.0.1:0", api)
 	if err != nil {
 		return nil, "", nil, err
@@ -26,8 +29,15 @@ func overLoopback(api http.Handler, conns int) (*http.Client, string, func() err
 	tr.Protocols = apiserver.Protocols()
 	tr.MaxIdleConnsPerHost = max(conns/250+1, 2)
 	hc := &http.Client{Transport: tr}
-	return hc, ln.URL, func() error {
+	return hc, ln.URL, func(ctx context.Context) error {
 		hc.CloseIdleConnections()
+		if ctx.Err() != nil {
+			// Ctrl-C: our client, the server's only one, has cancelled
+			// its requests; nobody waits for an answer. A graceful
+			// Close could wait its whole DrainTimeout for an HTTP/2
+			// connection whose cancelled streams are not idle yet.
+			return ln.CloseNow()
+		}
 		return ln.Close()
 	}, nil
 }

@@ -78,7 +78,7 @@ func variants(n, workers int, env report.Env, o Options) []variant {
 			retries: MaxRetries, fetch: batches},
 		{name: "semaphore", notes: fmt.Sprintf("sliding window of %d", workers), limit: workers,
 			retries: MaxRetries, fetch: window},
-		{name: "token-bucket", notes: fmt.Sprintf("%g req/s, burst %d, window of %d", o.ClientQPS, o.ClientBurst, workers),
+		{name: "token-bucket", notes: fmt.Sprintf("%s, burst %d, window of %d", perSecond(o.ClientQPS, env.Scale), o.ClientBurst, workers),
 			limit: workers, retries: MaxRetries, qps: o.ClientQPS / env.Scale, burst: o.ClientBurst, fetch: window},
 	}
 }
@@ -96,14 +96,20 @@ func run(ctx context.Context, env report.Env, opts Options, connect connectFunc)
 	sc.Claim(report.Claim{Operation: "K8s resource fetch (100 items)",
 		Before: "sequential", After: "batches", SlideClaim: "5s -> 1s (5x)"})
 	stats := map[string]apiserver.Stats{}
-	for _, v := range variants(n, workers, env, opts) {
+	vs := variants(n, workers, env, opts)
+	for _, v := range vs {
 		s, err := measure(ctx, sc, env, v, reqs, lat, cfg, connect)
 		if err != nil {
 			return err
 		}
 		stats[v.name] = s
 	}
-	sc.Notice(notice(sc.Variants(), stats, workers, opts))
+	tb := vs[slices.IndexFunc(vs, func(v variant) bool { return v.qps > 0 })] // the token bucket
+	sc.Notice(notice(sc.Variants(), stats, bucketFacts{
+		workers: workers, scale: env.Scale, opts: opts,
+		rateBound:   rateBound(lat, tb.qps, tb.burst),
+		windowBound: report.Bound(lat, tb.limit),
+	}))
 	return nil
 }
 
@@ -132,9 +138,13 @@ func measure(ctx context.Context, sc *report.Scenario, env report.Env, v variant
 			defer p.End()
 			return c.Get(ctx, r)
 		}
-		return errorsOf(v.fetch(ctx, reqs, get))
+		errs := errorsOf(v.fetch(ctx, reqs, get))
+		// The server's side of the row: what it served and refused,
+		// retries included, which the client's ok/failed do not show.
+		p.Note(serverNote(api.Stats(), v.retries > 0))
+		return errs
 	})
-	closeErr := closeConn()
+	closeErr := closeConn(ctx)
 	if err := ctx.Err(); err != nil {
 		return api.Stats(), err
 	}

@@ -11,7 +11,9 @@ import (
 // flight: a sliding window. When one finishes, the next starts at once,
 // so no slot waits for a slow neighbour as in [GetManifestsByBatch]; for
 // the same limit it is never slower, and faster when latencies vary.
-// A limit below 1 is taken as 1.
+//
+// A limit below 1 is the caller's bug: nothing is sent, and every
+// response's error wraps [ErrLimit].
 //
 // It returns one response per request, in request order. When ctx is done
 // the requests in flight end (get sees ctx) and the ones not started get
@@ -20,7 +22,10 @@ import (
 // errgroup.Group with SetLimit is the same window; its Go waits for a slot
 // without a context, which is why this uses the semaphore's Acquire.
 func GetManifestsWindow(ctx context.Context, requests []ResourceRequest, limit int, get GetFunc) []ResourceResponse {
-	sem := semaphore.NewWeighted(int64(max(limit, 1)))
+	if limit < 1 {
+		return refuseAll(requests, "limit", limit)
+	}
+	sem := semaphore.NewWeighted(int64(limit))
 	results := make([]ResourceResponse, len(requests))
 	var wg sync.WaitGroup
 	for i, req := range requests {

@@ -12,7 +12,8 @@ import (
 // before it closes their connections.
 const DrainTimeout = time.Second
 
-// Listener is a handler served over real HTTP until Close.
+// Listener is a handler served over real HTTP until Close or CloseNow,
+// either of which is called once.
 type Listener struct {
 	URL string // "http://127.0.0.1:PORT"
 
@@ -33,13 +34,19 @@ func Listen(addr string, h http.Handler) (*Listener, error) {
 		srv:  &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, Protocols: serverProtocols()},
 		done: make(chan error, 1),
 	}
-	go func() { l.done <- l.srv.Serve(ln) }() // ends when Close shuts srv down
+	go func() { l.done <- l.srv.Serve(ln) }() // ends when Close or CloseNow shuts srv down
 	return l, nil
 }
 
 // Close stops accepting, lets requests in flight finish for at most
 // DrainTimeout (Shutdown), then closes every connection left (Close), and
 // returns once the serving goroutine has ended. No port stays open.
+//
+// A client that has gone away can make Close wait out the whole
+// DrainTimeout: an HTTP/2 connection whose last stream it cancelled is not
+// idle yet when Shutdown looks, and Shutdown waits for the client to close
+// it. When the clients are known to be gone (cancelled, as on Ctrl-C), use
+// [Listener.CloseNow].
 func (l *Listener) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), DrainTimeout)
 	defer cancel()
@@ -47,6 +54,19 @@ func (l *Listener) Close() error {
 	if err != nil {
 		err = l.srv.Close()
 	}
+	return l.wait(err)
+}
+
+// CloseNow closes the listener and every connection at once, without
+// letting requests in flight finish (their handlers see their contexts
+// cancelled), and returns once the serving goroutine has ended. It is for
+// a stop whose clients have already given up: nobody waits for an answer.
+func (l *Listener) CloseNow() error {
+	return l.wait(l.srv.Close())
+}
+
+// wait waits for Serve to return and joins its error, if unexpected, to err.
+func (l *Listener) wait(err error) error {
 	if serveErr := <-l.done; !errors.Is(serveErr, http.ErrServerClosed) {
 		return errors.Join(err, serveErr)
 	}

@@ -45,8 +45,11 @@ type Config struct {
 	RetryAfter int
 }
 
-// Stats counts what a server did. Every request it received is in exactly
-// one of Served, Throttled and Abandoned.
+// Stats counts what a server did. Every GET of an object that the server
+// has finished with is in exactly one of Served, Throttled and Abandoned.
+// A GET still being served is in none of them yet, and neither is a
+// request for a path the server does not serve (404), nor one with
+// another method (405).
 type Stats struct {
 	Served       int // answered 200 with the manifest
 	Throttled    int // refused with 429
@@ -117,16 +120,24 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 
 // admit takes a seat and a token, or neither. On success the caller must
 // call release once, when the request is done.
+//
+// The seat comes first, tried without waiting, and is given back if no
+// token is left: a token taken first would be used up by a request then
+// refused for want of a seat, and the bucket would refuse later requests
+// that it should admit. A seat taken and given back costs nothing.
 func (s *Server) admit() (release func(), ok bool) {
-	if s.lim != nil && !s.lim.Allow() {
-		return nil, false
-	}
 	if s.seats != nil {
 		select {
 		case s.seats <- struct{}{}:
 		default:
 			return nil, false
 		}
+	}
+	if s.lim != nil && !s.lim.Allow() {
+		if s.seats != nil {
+			<-s.seats
+		}
+		return nil, false
 	}
 	storeMax(&s.peak, s.inflight.Add(1))
 	return func() {

@@ -250,3 +250,72 @@ func TestListenCloseDrains(t *testing.T) {
 		t.Errorf("stats %+v, want %+v", got, want)
 	}
 }
+
+// A request refused for want of a seat does not use up a token: the
+// bucket still admits the next request that finds a free seat.
+func TestSeatBeforeToken(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// One seat; a bucket of 2 that refills one token per 10 s.
+		s := New(Config{MaxInflight: 1, QPS: 0.1, Burst: 2, Latency: func(string) time.Duration { return 100 * time.Millisecond }})
+		c := inMemory(s)
+		rs := getAll(t.Context(), c, "http://apiserver.test", "a", "b")
+		if codes := []int{rs[0].code, rs[1].code}; count(codes, 200) != 1 || count(codes, 429) != 1 {
+			t.Fatalf("codes %v, want one served, one refused for the seat", codes)
+		}
+		// At 100 ms the seat is free and the second token unused.
+		if r := getAll(t.Context(), c, "http://apiserver.test", "c")[0]; r.code != 200 {
+			t.Errorf("with a free seat and a token left: %d, want 200", r.code)
+		}
+		// Now the bucket is empty: a free seat is not enough.
+		if r := getAll(t.Context(), c, "http://apiserver.test", "d")[0]; r.code != 429 {
+			t.Errorf("with a free seat and no token: %d, want 429", r.code)
+		}
+		if got, want := s.Stats(), (Stats{Served: 2, Throttled: 2, PeakInflight: 1}); got != want {
+			t.Errorf("stats %+v, want %+v", got, want)
+		}
+		// The seat a refused request took for a moment is free again.
+		time.Sleep(10 * time.Second)
+		if r := getAll(t.Context(), c, "http://apiserver.test", "e")[0]; r.code != 200 {
+			t.Errorf("after a token came: %d, want 200", r.code)
+		}
+	})
+}
+
+// CloseNow does not wait for a request in flight, even over HTTP/2 with
+// a client that has cancelled it (which can keep Close waiting for its
+// whole DrainTimeout): the handler sees its context cancelled, and
+// CloseNow returns once Serve has.
+func TestListenCloseNow(t *testing.T) {
+	s := New(Config{Latency: func(string) time.Duration { return time.Hour }})
+	arrived := make(chan struct{}) // closed by the handler of the test's one request
+	l, err := Listen("127.0.0.1:0", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		s.ServeHTTP(w, r)
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &http.Client{Transport: &http.Transport{Protocols: Protocols()}}
+	defer c.CloseIdleConnections()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan result)
+	go func() { done <- get(ctx, c, l.URL+path+"a", time.Now()) }()
+	<-arrived
+	cancel()
+	start := time.Now()
+	if err := l.CloseNow(); err != nil {
+		t.Fatalf("CloseNow: %v", err)
+	}
+	// Not a timing claim: the bug this guards against is a wait of the
+	// whole DrainTimeout, which no machine needs to close a socket.
+	if took := time.Since(start); took >= DrainTimeout {
+		t.Errorf("CloseNow took %v, as long as a drain", took)
+	}
+	if r := <-done; !errors.Is(r.err, context.Canceled) {
+		t.Errorf("request in flight: %d, %v; want cancelled", r.code, r.err)
+	}
+	if conn, err := net.Dial("tcp", strings.TrimPrefix(l.URL, "http://")); err == nil {
+		conn.Close()
+		t.Errorf("%s still accepts connections after CloseNow", l.URL)
+	}
+}
