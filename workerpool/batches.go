@@ -38,6 +38,7 @@ func Batches[T any](ctx context.Context, items []T, size int, fn func(context.Co
 			// err from every goroutine: a data race, and all
 			// errors but the last are lost.
 			// Good: each goroutine writes its own errs[i].
+			// And wg.Go defers the Done that slide 23 forgets.
 			wg.Go(func() { errs[i] = task.Do(ctx, fn, items[i]) })
 		}
 		wg.Wait()

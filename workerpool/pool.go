@@ -45,7 +45,8 @@ func Pool[T any](ctx context.Context, items []T, workers int, fn func(context.Co
 
 // feed sends the indexes 0..n-1 on jobs until ctx is done, and returns how
 // many it sent. Without the ctx case, a cancelled run would still hand out
-// every item, and fn would be called for each.
+// every item, one at a time, to workers that would only turn each away
+// (task.Do starts nothing after cancellation).
 func feed(ctx context.Context, jobs chan<- int, n int) int {
 	for i := range n {
 		select {

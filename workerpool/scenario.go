@@ -45,8 +45,11 @@ func Run(ctx context.Context, env report.Env) error {
 	sc.Notice(autoTriggerNotice(sc.Variants()))
 
 	durs := sim.Scale(sim.Skewed(sim.NewRand(env.Seed), n, FastTrigger, SlowTrigger, SlowShare), env.Scale)
-	sc = env.Rec.Scenario("workerpool", "5-7",
-		fmt.Sprintf("skewed: %d triggers, 1 in %.0f slow (%v vs %v)", n, 1/SlowShare, SlowTrigger, FastTrigger), n)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	sc = env.Rec.Scenario("workerpool", "5-7", fmt.Sprintf("skewed: %d triggers, 1 in %.0f slow (%v vs %v)",
+		n, 1/SlowShare, env.Scaled(SlowTrigger), env.Scaled(FastTrigger)), n)
 	if err := measureShapes(ctx, env, sc, boundedShapes(workers), durs); err != nil {
 		return err
 	}

@@ -74,20 +74,13 @@ func (o options) validate(fs *flag.FlagSet) error {
 	case set["svg"] && o.svg == "":
 		return fmt.Errorf("--svg wants a folder")
 	}
-	if o.svg != "" {
-		// Made now, so a folder that cannot be written stops the run
-		// before any work rather than after all of it.
-		if err := os.MkdirAll(o.svg, 0o755); err != nil {
-			return fmt.Errorf("--svg: %v", err)
-		}
-	}
 	return nil
 }
 
-// useColor: colour only on a terminal, never with NO_COLOR or --no-color.
+// useColor: colour only on a terminal, never with --no-color or a
+// non-empty NO_COLOR (no-color.org: an empty one does not count).
 func useColor(o options, term bool) bool {
-	_, noColor := os.LookupEnv("NO_COLOR")
-	return term && !noColor && !o.noColor
+	return term && os.Getenv("NO_COLOR") == "" && !o.noColor
 }
 
 // isTerminal reports whether w is a character device (a terminal).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -28,6 +29,7 @@ type pattern struct {
 	check  func() error // validates the pattern's own flags; may be nil
 	serves bool         // understands --serve
 	extra  bool         // runs only when named, not in the full run
+	flags  []string     // the names of its own flags
 }
 
 // registry lists the patterns in slide order and binds their own flags to
@@ -37,27 +39,55 @@ type pattern struct {
 // closures read them after, so they must not copy them early.
 func registry(fs *flag.FlagSet) []pattern {
 	var fo fanout.Options
-	fo.Bind(fs)
+	foFlags := bound(fs, fo.Bind)
 	var rl ratelimit.Options
-	rl.Bind(fs)
+	rlFlags := bound(fs, rl.Bind)
 	return []pattern{
-		{name: "workerpool", slides: "3, 5-7", about: "CI auto-trigger of 100 CD pipelines: unbounded, batches, pool, errgroup limit",
+		{name: "workerpool", slides: "3, 5-7", about: "CI triggers 100 CD pipelines: unbounded, batches, pool, limit",
 			run: workerpool.Run},
-		{name: "fanout", slides: "8-10", about: "workflow status: WaitGroup vs errgroup; 50-cluster connection test: sync.Map, by index, bounded",
+		{name: "fanout", slides: "8-10", about: "status fetch: WaitGroup vs errgroup; testing 50 clusters at once",
 			run:   func(ctx context.Context, env report.Env) error { return fanout.Run(ctx, env, fo) },
-			check: func() error { return fo.Validate() }},
-		{name: "ratelimit", slides: "11-13", about: "100 manifests from a throttling API server: batches, semaphore, token bucket",
+			check: func() error { return fo.Validate() }, flags: foFlags},
+		{name: "ratelimit", slides: "11-13", about: "100 manifests from a throttling API server; token bucket",
 			run:   func(ctx context.Context, env report.Env) error { return ratelimit.Run(ctx, env, rl) },
-			check: func() error { return rl.Validate() }, serves: true},
-		{name: "shutdown", slides: "14-15, 23", about: "client disconnect cancels work; graceful drain; WithoutCancel for mutations; goroutine leak",
+			check: func() error { return rl.Validate() }, flags: rlFlags, serves: true},
+		{name: "shutdown", slides: "14-15, 23", about: "client disconnect, graceful drain, WithoutCancel, a leak",
 			run: shutdown.Run, serves: true},
-		{name: "sse", slides: "16-17", about: "SSE broker: select loop, non-blocking broadcast; a slow client is evicted, not waited for",
+		{name: "sse", slides: "16-17", about: "SSE broker: a slow client is evicted, not waited for",
 			run: sse.Run, serves: true},
-		{name: "hibernation", slides: "18-20", about: "hibernation check of 100 resources: sequential, batches of 10, sliding window, atomic counters",
+		{name: "hibernation", slides: "18-20", about: "100 resources in batches of 10; atomic counters",
 			run: hibernation.Run},
-		{name: "pitfalls", slides: "3, 7, 19, 22, 23", about: "the slides' bugs run for real behind a safety net (not in the full run)",
+		{name: "pitfalls", slides: "3, 7, 19, 22, 23", about: "the slides' bugs, run for real (not in the full run)",
 			run: func(ctx context.Context, env report.Env) error { return pitfalls.Run(ctx, env) }, extra: true},
 	}
+}
+
+// bound calls bind on fs and returns the names of the flags it defined.
+func bound(fs *flag.FlagSet, bind func(*flag.FlagSet)) []string {
+	before := map[string]bool{}
+	fs.VisitAll(func(f *flag.Flag) { before[f.Name] = true })
+	bind(fs)
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) {
+		if !before[f.Name] {
+			names = append(names, f.Name)
+		}
+	})
+	return names
+}
+
+// checkFlags refuses a pattern's own flag when that pattern is not run:
+// "workerpool --fail ci" would otherwise do nothing, silently.
+func checkFlags(fs *flag.FlagSet, reg, chosen []pattern) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		for _, p := range reg {
+			if err == nil && slices.Contains(p.flags, f.Name) && !slices.ContainsFunc(chosen, func(c pattern) bool { return c.name == p.name }) {
+				err = fmt.Errorf("--%s is a flag of %s, which this run does not include", f.Name, p.name)
+			}
+		}
+	})
+	return err
 }
 
 // choose picks the named patterns, or all of them when none is named.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/pitfalls"
@@ -62,18 +63,34 @@ func parseCommandLine(args []string) (*commandLine, error) {
 	if err := cl.opts.validate(cl.fs); err != nil {
 		return cl, err
 	}
-	if len(names) == 1 && names[0] == "list" {
+	if slices.Contains(names, "list") {
+		if len(names) > 1 {
+			return cl, errors.New("list takes no pattern names")
+		}
 		cl.list = true
 		return cl, nil
 	}
 	if cl.chosen, err = choose(cl.reg, names); err != nil {
 		return cl, err
 	}
+	if err := checkFlags(cl.fs, cl.reg, cl.chosen); err != nil {
+		return cl, err
+	}
 	if err := checkPatterns(cl.chosen); err != nil {
 		return cl, err
 	}
 	if cl.opts.serve != "" {
+		if cl.opts.json || cl.opts.svg != "" {
+			return cl, errors.New("--serve runs a server until Ctrl-C: it has no --json or --svg report")
+		}
 		return cl, checkServe(cl.opts.serve, cl.reg, cl.chosen)
+	}
+	if cl.opts.svg != "" {
+		// Made now, the last check, so a folder that cannot be written
+		// stops the run before any work, and bad input makes no folder.
+		if err := os.MkdirAll(cl.opts.svg, 0o755); err != nil {
+			return cl, fmt.Errorf("--svg: %v", err)
+		}
 	}
 	return cl, nil
 }

@@ -29,6 +29,8 @@ func TestBadInput(t *testing.T) {
 		{"--workers", "0"}, {"--items", "-5"}, {"--items", "x"}, {"--items", "0"}, {"--items", "10000000"},
 		{"--bogus"}, {"nope"}, {"workerpool", "--workers", "-3"}, {"workerpool", "extra"},
 		{"--serve", "127.0.0.1:0"}, {"workerpool", "--serve", "127.0.0.1:8080"},
+		{"sse", "--serve", "127.0.0.1:0", "--json"}, {"list", "workerpool"},
+		{"workerpool", "--fail", "ci"}, {"hibernation", "--max-inflight", "3"},
 	} {
 		code, stdout, stderr := demo(t, t.Context(), args...)
 		if code != exitUsage || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "go-concurrency-examples: ") {

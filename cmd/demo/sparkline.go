@@ -40,17 +40,19 @@ func sparkline(vals []int, width, top int) string {
 
 // sparklines is the line under a variant's row: goroutines and items in
 // flight over the variant's time, on the scenario's common scale so rows
-// compare at a glance.
-func sparklines(s *report.Samples, topG, topIn int) string {
+// compare at a glance. The peaks printed are the row's, which also counts
+// spikes shorter than a sample.
+func sparklines(v report.Variant, topG, topIn int) string {
+	s := v.Samples
 	if s == nil {
 		return ""
 	}
-	if maxOf(s.Inflight) == 0 { // nothing counted items in flight
-		return fmt.Sprintf("      goroutines %s peak %d", sparkline(s.Goroutines, sparkWidth, topG), maxOf(s.Goroutines))
+	if v.PeakInflight == 0 { // nothing counted items in flight
+		return fmt.Sprintf("      goroutines %s peak %d", sparkline(s.Goroutines, sparkWidth, topG), v.PeakGoroutines)
 	}
 	return fmt.Sprintf("      goroutines %s peak %-5d in-flight %s peak %d",
-		sparkline(s.Goroutines, sparkWidth, topG), maxOf(s.Goroutines),
-		sparkline(s.Inflight, sparkWidth, topIn), maxOf(s.Inflight))
+		sparkline(s.Goroutines, sparkWidth, topG), v.PeakGoroutines,
+		sparkline(s.Inflight, sparkWidth, topIn), v.PeakInflight)
 }
 
 func maxOf(vals []int) int {

@@ -133,6 +133,7 @@ func writeSVG(w io.Writer, p report.Pattern) error {
 // niceAxis picks a round step (1, 2, 2.5 or 5 times a power of ten, at
 // least 1) that covers v in about five ticks, and returns the tick values.
 func niceAxis(v float64) []float64 {
+	v = max(v, 1) // an empty panel still gets an axis, not a division by 0
 	raw := max(v/5, 1)
 	pow := math.Pow(10, math.Floor(math.Log10(raw)))
 	step := pow * 10

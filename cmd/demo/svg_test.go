@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 )
 
 // --svg writes one well-formed chart per scenario, with a line per variant
@@ -56,5 +58,27 @@ func TestSVG(t *testing.T) {
 	}
 	if code, _, _ := demo(t, t.Context(), "--svg", "/dev/null/x"); code != exitUsage {
 		t.Errorf("an unwritable --svg folder: exit %d, want 2", code)
+	}
+	bad := filepath.Join(t.TempDir(), "never")
+	if code, _, _ := demo(t, t.Context(), "--svg", bad, "nope"); code != exitUsage {
+		t.Errorf("bad input with --svg: exit %d, want 2", code)
+	} else if _, err := os.Stat(bad); err == nil {
+		t.Error("bad input still made the --svg folder")
+	}
+}
+
+// A panel with nothing in it (the pitfalls count no items in flight) and a
+// variant without samples still give numbers, never NaN.
+func TestSVGEmptyPanel(t *testing.T) {
+	p := report.Pattern{Pattern: "pitfalls", Slides: "23", Scenario: "no exit", Variants: []report.Variant{
+		{Name: "no exit", Samples: &report.Samples{EveryMS: 1, Goroutines: []int{3, 4, 4}, Inflight: []int{0, 0, 0}}},
+		{Name: "cut short"},
+	}}
+	var b strings.Builder
+	if err := writeSVG(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "NaN") || strings.Contains(b.String(), "Inf") {
+		t.Errorf("chart has NaN or Inf:\n%s", b.String())
 	}
 }

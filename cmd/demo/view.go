@@ -45,8 +45,8 @@ var columns = []struct {
 	width int
 	right bool
 }{
-	{"variant", 14, false}, {"wall", 8, true}, {"bound", 8, true}, {"best%", 6, true},
-	{"goroutines", 11, true}, {"in-flight", 10, true}, {"ok", 6, true}, {"failed", 7, true},
+	{"variant", 14, false}, {"wall", 7, true}, {"bound", 7, true}, {"best%", 6, true},
+	{"goroutines", 11, true}, {"in-flight", 10, true}, {"ok", 8, true}, {"failed", 8, true},
 }
 
 func (t *textView) printf(format string, args ...any) {
@@ -148,7 +148,7 @@ func (t *textView) VariantEnd(p report.Pattern, v report.Variant) {
 	if v.Samples != nil {
 		t.topG = max(t.topG, maxOf(v.Samples.Goroutines))
 		t.topIn = max(t.topIn, maxOf(v.Samples.Inflight))
-		t.printf("%s\n", t.paint(dim, sparklines(v.Samples, t.topG, t.topIn)))
+		t.printf("%s\n", t.paint(dim, sparklines(v, t.topG, t.topIn)))
 	}
 }
 
@@ -159,9 +159,31 @@ func joinNotes(a, b string) string {
 	return a + "; " + b
 }
 
-// Notice prints the line to notice under the table.
+// Notice prints the line to notice under the table, wrapped to the
+// projector's width.
 func (t *textView) Notice(p report.Pattern, line string) {
-	t.printf("%s %s\n", t.paint(yellow, "->"), line)
+	t.printf("%s %s\n", t.paint(yellow, "->"), wrap(line, width-3, "   "))
+}
+
+// wrap breaks s at spaces into lines of at most n characters, indenting
+// every line after the first; a word longer than n stands alone.
+func wrap(s string, n int, indent string) string {
+	var b strings.Builder
+	col := 0
+	for i, w := range strings.Fields(s) {
+		switch {
+		case i == 0:
+		case col+1+len([]rune(w)) > n:
+			b.WriteString("\n" + indent)
+			col = 0
+		default:
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(w)
+		col += len([]rune(w))
+	}
+	return b.String()
 }
 
 // Announce prints a line that belongs to no table.

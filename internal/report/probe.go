@@ -134,3 +134,13 @@ func storeMax(a *atomic.Int64, v int64) {
 		}
 	}
 }
+
+// stackBytes is the memory goroutine stacks hold now.
+func stackBytes() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/stacks:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}

@@ -102,13 +102,19 @@ type Spec struct {
 // Measure runs one variant and records its measurement. run must return one
 // error per item of the scenario, in item order (nil for success); an item
 // it leaves out counts as failed. run is cancelled through ctx, and a
-// variant that ctx stopped is marked Partial.
+// variant that ctx stopped is marked Partial. A variant whose ctx is done
+// before it starts (Ctrl-C between two variants, or at a --step pause) is
+// not run and not recorded: Measure returns it marked Partial, empty.
 func (s *Scenario) Measure(ctx context.Context, spec Spec, run func(ctx context.Context, p *Probe) []error) Variant {
 	pat := s.pattern()
 	probe := newProbe(pat.Items)
 	end := func() {}
 	if s.r.obs != nil {
 		end = s.r.obs.VariantStart(pat, spec.Name, probe)
+	}
+	if ctx.Err() != nil {
+		end()
+		return Variant{Name: spec.Name, Limit: spec.Limit, Partial: true}
 	}
 	v := measure(ctx, spec, probe, run)
 	end()
@@ -163,6 +169,7 @@ func measure(ctx context.Context, spec Spec, probe *Probe, run func(context.Cont
 	// ended goroutines are freed only by a GC, and would count here.
 	runtime.GC()
 	v.BaselineGoroutines = goroutines()
+	stackBefore := stackBytes()
 	stop := probe.sample(SampleEvery)
 	start := time.Now()
 	errs := run(ctx, probe)
@@ -172,7 +179,7 @@ func measure(ctx context.Context, spec Spec, probe *Probe, run func(context.Cont
 	v.Samples = probe.series.samples(v.WallMS)
 	v.PeakGoroutines = int(probe.peakG.Load())
 	v.PeakInflight = int(probe.peakInflight.Load())
-	v.PeakStackMiB = float64(probe.peakStack.Load()) / (1 << 20)
+	v.PeakStackMiB = float64(max(probe.peakStack.Load(), stackBefore)-stackBefore) / (1 << 20)
 	v.Retries = int(probe.retries.Load())
 	v.OK, v.Failed = count(errs, probe.items)
 	v.Partial = ctx.Err() != nil

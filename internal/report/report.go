@@ -57,8 +57,9 @@ type Variant struct {
 	PeakGoroutines     int `json:"peak_goroutines"`
 	// PeakInflight is the most work items running at once.
 	PeakInflight int `json:"peak_inflight"`
-	// PeakStackMiB is the most memory held by goroutine stacks while the
-	// variant ran: what many goroutines cost.
+	// PeakStackMiB is the most memory goroutine stacks held while the
+	// variant ran, above what they held when it started: what its
+	// goroutines cost.
 	PeakStackMiB float64 `json:"peak_stack_mib"`
 	// OK + Failed == Items of the Pattern, always: every item is accounted
 	// for, including the ones a cancellation stopped before they started.

@@ -83,15 +83,23 @@ func TestMeasure(t *testing.T) {
 }
 
 func TestMeasurePartial(t *testing.T) {
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	sc := NewEnv(1, 1, nil).Rec.Scenario("demo", "1", "cancelled", 1)
-	v := sc.Measure(ctx, Spec{Name: "x", Limit: 1}, func(ctx context.Context, _ *Probe) []error {
-		return []error{ctx.Err()}
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Millisecond)
+		defer cancel()
+		sc := NewEnv(1, 1, nil).Rec.Scenario("demo", "1", "cancelled", 2)
+		v := sc.Measure(ctx, Spec{Name: "cut", Limit: 1}, func(ctx context.Context, _ *Probe) []error {
+			<-ctx.Done() // the first item runs into the deadline; the second never starts
+			return []error{ctx.Err(), ctx.Err()}
+		})
+		if !v.Partial || v.Failed != 2 || v.WallMS != 10 {
+			t.Errorf("got %+v, want partial after 10ms with 2 failed", v)
+		}
+		ran := false
+		v = sc.Measure(ctx, Spec{Name: "never"}, func(context.Context, *Probe) []error { ran = true; return nil })
+		if ran || !v.Partial || len(sc.Variants()) != 1 {
+			t.Errorf("a variant after the cancel: ran %v, got %+v, %d recorded; want not run, not recorded", ran, v, len(sc.Variants()))
+		}
 	})
-	if !v.Partial || v.Failed != 1 {
-		t.Errorf("got %+v, want partial with 1 failed", v)
-	}
 }
 
 // The summary appears only when more than one pattern ran, one row per
