@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
@@ -19,6 +20,7 @@ import (
 // the waiting goroutine ends.
 func ForgottenDone(ctx context.Context, n int, work, watchdog time.Duration) Finding {
 	var wg sync.WaitGroup
+	var dones atomic.Int64 // the Done calls made, counted for the report
 	for i := range n {
 		wg.Add(1)
 		go func() {
@@ -27,6 +29,7 @@ func ForgottenDone(ctx context.Context, n int, work, watchdog time.Duration) Fin
 				return
 			}
 			defer wg.Done() // Good: deferred, so every return path calls it
+			defer dones.Add(1)
 			_ = sim.Sleep(ctx, work)
 		}()
 	}
@@ -36,17 +39,21 @@ func ForgottenDone(ctx context.Context, n int, work, watchdog time.Duration) Fin
 		close(waited)
 	}()
 
+	start := time.Now()
 	t := time.NewTimer(watchdog)
 	defer t.Stop()
+	when := fmt.Sprintf("after the watchdog's %v", watchdog)
 	select {
 	case <-waited:
 		return Finding{Items: n, What: "wg.Wait() returned: no Done was missing"}
 	case <-t.C:
 	case <-ctx.Done():
+		when = fmt.Sprintf("when the run was cancelled, %v in", time.Since(start).Round(time.Millisecond))
 	}
+	called := dones.Load()
 	wg.Done() // the safety net: the Done the goroutine forgot
 	<-waited
-	return Finding{Items: n, Lost: 1, What: fmt.Sprintf(
-		"deadlock: wg.Wait() still blocked after %v, %d of %d goroutines had called Done (the watchdog made the missing call)",
-		watchdog, n-1, n)}
+	return Finding{Items: n, Lost: n - int(called), What: fmt.Sprintf(
+		"deadlock: wg.Wait() still blocked %s, %d of %d goroutines had called Done (the watchdog then made the missing call)",
+		when, called, n)}
 }

@@ -3,6 +3,7 @@ package pitfalls
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"slices"
 	"time"
@@ -20,15 +21,18 @@ type pitfall struct {
 	items   int    // what Finding.Items will be
 	lost    string // what a lost item is, for the failure tally
 	run     func(ctx context.Context, env report.Env) Finding
+	memory  bool // the notice adds the goroutines and stack memory measured
 }
 
 // The sizes the demo runs the pitfalls at.
 const (
-	spawnN               = 10_000
-	triggers, batch      = 100, 5
-	failEvery            = 7
-	resources, batch19   = 97, 10
-	perRacer             = 5_000_000
+	spawnN             = 10_000
+	triggers, batch    = 100, 5
+	failEvery          = 7
+	resources, batch19 = 97, 10
+	// perRacer is enough updates for two CPUs to collide, and few enough
+	// that the race detector's instrumented run stays short.
+	perRacer             = 5_000_000 / (1 + 24*raceBuild)
 	doneWorkers          = 5
 	leakTick, leakSettle = 10 * time.Millisecond, 100 * time.Millisecond
 )
@@ -38,27 +42,27 @@ var all = []pitfall{
 	{"spawn 10000", "3", "go processItem(item) for 10,000 items: nothing bounds or waits", "workerpool",
 		spawnN, "outcome unknown", func(ctx context.Context, env report.Env) Finding {
 			return SpawnUnbounded(ctx, spawnN, env.Scaled(500*time.Millisecond))
-		}},
+		}, true},
 	{"shared err", "7", "err = handleCiSuccessEvent(...) from every goroutine of a batch", "workerpool",
 		triggers, "error lost", func(context.Context, report.Env) Finding {
 			return SharedErr(triggers, batch, failEvery)
-		}},
+		}, false},
 	{"index [i+j]", "19", "replicaNodes[i+j] with 97 resources in batches of 10", "hibernation",
 		(resources + batch19 - 1) / batch19 * batch19, "panicked", func(context.Context, report.Env) Finding {
 			return IndexPastEnd(resources, batch19)
-		}},
+		}, false},
 	{"racy counter", "22", "counter++ from one goroutine per CPU, no synchronisation", "hibernation",
 		racers() * perRacer, "update lost", func(context.Context, report.Env) Finding {
 			return RacyCounter(racers(), perRacer)
-		}},
+		}, false},
 	{"forgot Done", "23", "wg.Add(1) without wg.Done(): Wait never returns", "workerpool",
 		doneWorkers, "never called Done", func(ctx context.Context, env report.Env) Finding {
 			return ForgottenDone(ctx, doneWorkers, env.Scaled(50*time.Millisecond), env.Scaled(time.Second))
-		}},
+		}, false},
 	{"no exit", "23", "go func() { for { doWork() } }(): no exit condition", "shutdown",
 		1, "leaked", func(ctx context.Context, env report.Env) Finding {
 			return NoExit(ctx, env.Scaled(leakTick), env.Scaled(leakSettle))
-		}},
+		}, false},
 }
 
 // racers is one racing goroutine per CPU the program may use, and at
@@ -80,14 +84,18 @@ func Run(ctx context.Context, env report.Env, patterns ...string) error {
 		}
 		sc := env.Rec.Scenario("pitfalls", p.slide, p.title, p.items)
 		var f Finding
-		sc.Measure(ctx, report.Spec{Name: p.name, Limit: p.items}, func(ctx context.Context, _ *report.Probe) []error {
+		v := sc.Measure(ctx, report.Spec{Name: p.name, Limit: p.items}, func(ctx context.Context, _ *report.Probe) []error {
 			f = p.run(ctx, env)
 			return outcomes(f, p.lost)
 		})
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		sc.Notice("slide " + p.slide + ": " + f.What)
+		what := f.What
+		if p.memory {
+			what += fmt.Sprintf("; at the peak %d goroutines, %.1f MiB more stack memory", v.PeakGoroutines, v.PeakStackMiB)
+		}
+		sc.Notice("slide " + p.slide + ": " + what)
 	}
 	return nil
 }
