@@ -173,7 +173,11 @@ func checkServe(addr string, reg, chosen []pattern) error {
 	if len(chosen) != 1 || !chosen[0].serves {
 		return fmt.Errorf("--serve goes with one of: %s", strings.Join(servers, ", "))
 	}
-	if _, _, err := net.SplitHostPort(addr); err != nil {
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		_, err = net.LookupPort("tcp", port)
+	}
+	if err != nil {
 		return fmt.Errorf("--serve wants HOST:PORT, such as 127.0.0.1:8080: %v", err)
 	}
 	return nil

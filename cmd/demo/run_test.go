@@ -29,7 +29,7 @@ func TestBadInput(t *testing.T) {
 		{"--workers", "0"}, {"--items", "-5"}, {"--items", "x"}, {"--items", "0"}, {"--items", "10000000"},
 		{"--bogus"}, {"nope"}, {"workerpool", "--workers", "-3"}, {"workerpool", "extra"},
 		{"--serve", "127.0.0.1:0"}, {"workerpool", "--serve", "127.0.0.1:8080"},
-		{"sse", "--serve", "127.0.0.1:0", "--json"}, {"list", "workerpool"},
+		{"sse", "--serve", "127.0.0.1:0", "--json"}, {"list", "workerpool"}, {"sse", "--serve", "127.0.0.1:99999"},
 		{"workerpool", "--fail", "ci"}, {"hibernation", "--max-inflight", "3"},
 	} {
 		code, stdout, stderr := demo(t, t.Context(), args...)
