@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 )
 
 func newFlagSet() *flag.FlagSet {
@@ -69,7 +70,7 @@ func TestClusterTestTimes(t *testing.T) {
 	if b.Name != "bounded" || b.Limit != ClusterLimit || b.PeakInflight != ClusterLimit {
 		t.Errorf("bounded: %+v; want limit and peak in flight %d", b, ClusterLimit)
 	}
-	if want := ms(windowed(f.durations(), ClusterLimit)); b.WallMS != want {
+	if want := ms(sim.Windowed(f.durations(), ClusterLimit)); b.WallMS != want {
 		t.Errorf("bounded: %.3f ms, want %.3f (each cluster on the first free slot)", b.WallMS, want)
 	}
 	if !strings.Contains(p.Scenario, "3s connect timeout") {
@@ -87,25 +88,12 @@ func sum(ds []time.Duration) (t time.Duration) {
 	return t
 }
 
-// windowed is the finish time when each item starts, in order, on the
-// first of size slots to come free: errgroup.SetLimit's schedule.
-func windowed(ds []time.Duration, size int) time.Duration {
-	free := make([]time.Duration, size)
-	var end time.Duration
-	for _, d := range ds {
-		i := slices.Index(free, slices.Min(free))
-		free[i] += d
-		end = max(end, free[i])
-	}
-	return end
-}
-
 func TestTheRunsFiguresAreInTheText(t *testing.T) {
 	p, f := measureClusters(t, 0.2, 50, 7)
 	if f.timeout != 600*time.Millisecond || !strings.Contains(p.Scenario, "600ms connect timeout") {
 		t.Errorf("title %q: want the scaled timeout, 600ms", p.Scenario)
 	}
-	if b, _ := byName(p.Variants, "bounded"); !strings.HasPrefix(b.Notes, "errgroup.SetLimit(7)") {
+	if b, _ := report.Find(p.Variants, "bounded"); !strings.HasPrefix(b.Notes, "errgroup.SetLimit(7)") {
 		t.Errorf("bounded notes %q: want SetLimit(7), the limit it ran with", b.Notes)
 	}
 	if !strings.Contains(p.Notice, "all at once: 600 ms (8.3x), one 600ms connect timeout") {
@@ -231,8 +219,8 @@ func TestFiveThousandClusters(t *testing.T) {
 	if !strings.Contains(p.Notice, "sequential not run") {
 		t.Errorf("notice %q does not say sequential was skipped", p.Notice)
 	}
-	u, _ := byName(p.Variants, "by-index")
-	b, _ := byName(p.Variants, "bounded")
+	u, _ := report.Find(p.Variants, "by-index")
+	b, _ := report.Find(p.Variants, "bounded")
 	if u.PeakInflight != 5000 || b.Limit != 500 || b.PeakInflight != 500 {
 		t.Errorf("in flight: unbounded %d, bounded %d (limit %d); want 5000, 500, 500", u.PeakInflight, b.PeakInflight, b.Limit)
 	}
@@ -240,7 +228,7 @@ func TestFiveThousandClusters(t *testing.T) {
 
 func TestWorkersSetTheBound(t *testing.T) {
 	p, _ := measureClusters(t, 0.1, 50, 5)
-	if b, _ := byName(p.Variants, "bounded"); b.Limit != 5 || b.PeakInflight != 5 {
+	if b, _ := report.Find(p.Variants, "bounded"); b.Limit != 5 || b.PeakInflight != 5 {
 		t.Errorf("bounded with --workers 5: limit %d, peak %d", b.Limit, b.PeakInflight)
 	}
 }
@@ -314,7 +302,7 @@ func TestRunDefaults(t *testing.T) {
 		// timeout) and bounded by 20.
 		f := newFleet(env, Clusters)
 		ds := f.durations()
-		want := 220*time.Millisecond + sum(ds) + 2*f.timeout + windowed(ds, ClusterLimit)
+		want := 220*time.Millisecond + sum(ds) + 2*f.timeout + sim.Windowed(ds, ClusterLimit)
 		if got := time.Since(start); got != want {
 			t.Errorf("fanout at scale 0.2 took %v, want %v", got, want)
 		}

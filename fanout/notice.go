@@ -12,9 +12,9 @@ import (
 
 // workflowNotice says what the workflow-status table shows, from its figures.
 func workflowNotice(vs []report.Variant, fail string) string {
-	s, ok1 := byName(vs, "sequential")
-	w, ok2 := byName(vs, "waitgroup")
-	e, ok3 := byName(vs, "errgroup")
+	s, ok1 := report.Find(vs, "sequential")
+	w, ok2 := report.Find(vs, "waitgroup")
+	e, ok3 := report.Find(vs, "errgroup")
 	if !ok1 || !ok2 || !ok3 {
 		return ""
 	}
@@ -38,16 +38,16 @@ func workflowNotice(vs []report.Variant, fail string) string {
 // handshake in time) is said apart: its error is its own, not misfiled.
 func clusterNotice(vs []report.Variant, f fleet, got map[string][]error) string {
 	var b strings.Builder
-	par, ok := byName(vs, "sync-map")
+	par, ok := report.Find(vs, "sync-map")
 	if !ok {
 		return ""
 	}
-	if s, ok := byName(vs, "sequential"); ok {
+	if s, ok := report.Find(vs, "sequential"); ok {
 		fmt.Fprintf(&b, "one after the other: %s; all at once: %s (%.1fx), %s", dur(s.WallMS), dur(par.WallMS), s.WallMS/par.WallMS, atOnce(f, par.WallMS))
 	} else {
 		fmt.Fprintf(&b, "sequential not run (over %v at scale 1); all at once: %s, %s", SequentialBudget, dur(par.WallMS), atOnce(f, par.WallMS))
 	}
-	if bd, ok := byName(vs, "bounded"); ok {
+	if bd, ok := report.Find(vs, "bounded"); ok {
 		fmt.Fprintf(&b, ", %d at a time: %s", bd.Limit, dur(bd.WallMS))
 	}
 	fmt.Fprintf(&b, "; unreachable: %s", names(f.down(), 5))
@@ -133,15 +133,6 @@ func names(ns []string, most int) string {
 		return strings.Join(ns, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(ns[:most], ", "), len(ns)-most)
-}
-
-func byName(vs []report.Variant, name string) (report.Variant, bool) {
-	for _, v := range vs {
-		if v.Name == name {
-			return v, true
-		}
-	}
-	return report.Variant{}, false
 }
 
 // dur prints a measured time in ms below a second, in seconds above.

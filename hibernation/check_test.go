@@ -8,6 +8,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 )
 
 // shape is one way of running the checks, as the scenario's variants are.
@@ -95,7 +97,7 @@ func TestTimesOfTheSlide(t *testing.T) {
 func TestBatchesWaitForTheSlowest(t *testing.T) {
 	rs := newResources(3, 100, 1, CheckTime, Jitter)
 	lat := latencies(rs)
-	want := map[string]time.Duration{"sequential": sum(lat), "batches": batched(lat, 10), "window": windowed(lat, 10)}
+	want := map[string]time.Duration{"sequential": sum(lat), "batches": sim.Batched(lat, 10), "window": sim.Windowed(lat, 10)}
 	if !(want["window"] < want["batches"]) {
 		t.Fatalf("window %v not faster than batches %v: the jitter shows nothing", want["window"], want["batches"])
 	}
@@ -117,26 +119,6 @@ func sum(ds []time.Duration) (t time.Duration) {
 		t += d
 	}
 	return t
-}
-
-func batched(ds []time.Duration, size int) (t time.Duration) {
-	for b := range slices.Chunk(ds, size) {
-		t += slices.Max(b)
-	}
-	return t
-}
-
-// windowed is the finish time when each item starts, in order, on the
-// first slot to come free.
-func windowed(ds []time.Duration, size int) time.Duration {
-	free := make([]time.Duration, size)
-	var end time.Duration
-	for _, d := range ds {
-		i := slices.Index(free, slices.Min(free))
-		free[i] += d
-		end = max(end, free[i])
-	}
-	return end
 }
 
 func TestSizeBelowOneIsAnError(t *testing.T) {

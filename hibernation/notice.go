@@ -12,9 +12,9 @@ import (
 // and window size the variants ran with.
 func notice(vs []report.Variant, got []counted, want Counts, size int) string {
 	var parts []string
-	s, ok1 := byName(vs, "sequential")
-	b, ok2 := byName(vs, "batches")
-	w, ok3 := byName(vs, "window")
+	s, ok1 := report.Find(vs, "sequential")
+	b, ok2 := report.Find(vs, "batches")
+	w, ok3 := report.Find(vs, "window")
 	if ok1 && ok2 && ok3 && !s.Partial && !b.Partial && !w.Partial && b.WallMS > 0 && w.WallMS > 0 {
 		parts = append(parts, fmt.Sprintf("batches of %d: %s, %s one at a time (%s); a window of %d: %s, %s",
 			size, dur(b.WallMS), faster(s.WallMS, b.WallMS), dur(s.WallMS), size, dur(w.WallMS), windowVsBatches(b.WallMS, w.WallMS)))
@@ -66,15 +66,6 @@ func windowVsBatches(batchesMS, windowMS float64) string {
 
 func counts(c Counts) string {
 	return fmt.Sprintf("%d can be hibernated + %d hibernated of %d checked", c.CanBeHibernated, c.Hibernated, c.Checked)
-}
-
-func byName(vs []report.Variant, name string) (report.Variant, bool) {
-	for _, v := range vs {
-		if v.Name == name {
-			return v, true
-		}
-	}
-	return report.Variant{}, false
 }
 
 // dur prints a measured time in ms below a second, in seconds above.

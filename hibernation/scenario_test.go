@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 )
 
 func runAt(t *testing.T, scale float64, items, workers int) report.Pattern {
@@ -41,9 +42,9 @@ func TestRunMeasuresTheSlide(t *testing.T) {
 		limit int
 		want  time.Duration
 	}{
-		{"sequential", 1, sum(lat)}, {"batches", 10, batched(lat, 10)}, {"window", 10, windowed(lat, 10)},
+		{"sequential", 1, sum(lat)}, {"batches", 10, sim.Batched(lat, 10)}, {"window", 10, sim.Windowed(lat, 10)},
 	} {
-		v, ok := byName(p.Variants, tc.name)
+		v, ok := report.Find(p.Variants, tc.name)
 		if !ok {
 			t.Fatalf("no %s variant", tc.name)
 		}
@@ -55,15 +56,15 @@ func TestRunMeasuresTheSlide(t *testing.T) {
 		}
 	}
 	// About slide 20's 5 s and 500 ms.
-	s, _ := byName(p.Variants, "sequential")
-	b, _ := byName(p.Variants, "batches")
+	s, _ := report.Find(p.Variants, "sequential")
+	b, _ := report.Find(p.Variants, "batches")
 	if s.WallMS < 4900 || s.WallMS > 5100 || b.WallMS < 500 || b.WallMS > 560 {
 		t.Errorf("sequential %.0f ms, batches %.0f ms: want about 5 s and 500 ms", s.WallMS, b.WallMS)
 	}
 	if !strings.Contains(p.Notice, "every variant counted "+counts(truth(rs))+": the truth") {
 		t.Errorf("notice %q: want the counts checked against the truth", p.Notice)
 	}
-	w, _ := byName(p.Variants, "window")
+	w, _ := report.Find(p.Variants, "window")
 	if want := fmt.Sprintf("batches of 10: %s, %s one at a time (%s); a window of 10: %s, %s",
 		dur(b.WallMS), faster(s.WallMS, b.WallMS), dur(s.WallMS), dur(w.WallMS), windowVsBatches(b.WallMS, w.WallMS)); !strings.HasPrefix(p.Notice, want) {
 		t.Errorf("notice\n got %q\nwant prefix %q", p.Notice, want)
@@ -127,7 +128,7 @@ func TestRunCounts97(t *testing.T) {
 func TestWorkersSetTheBatch(t *testing.T) {
 	p := runAt(t, 0.1, 0, 5)
 	for _, name := range []string{"batches", "window"} {
-		if v, _ := byName(p.Variants, name); v.Limit != 5 || v.PeakInflight != 5 {
+		if v, _ := report.Find(p.Variants, name); v.Limit != 5 || v.PeakInflight != 5 {
 			t.Errorf("%s with --workers 5: limit %d, peak %d", name, v.Limit, v.PeakInflight)
 		}
 	}

@@ -128,16 +128,3 @@ func (w *codeWriter) WriteHeader(code int) {
 	w.code = code
 	w.ResponseWriter.WriteHeader(code)
 }
-
-// windowed is the finish time when each GET starts, in order, on the
-// first slot of size to come free: a sliding window's wall time.
-func windowed(ds []time.Duration, size int) time.Duration {
-	free := make([]time.Duration, size)
-	var end time.Duration
-	for _, d := range ds {
-		i := slices.Index(free, slices.Min(free))
-		free[i] += d
-		end = max(end, free[i])
-	}
-	return end
-}

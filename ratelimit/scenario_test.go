@@ -98,7 +98,7 @@ func TestScenario(t *testing.T) {
 			t.Errorf("batches took %vms, %d retries, %d at once; want the sum of each batch's slowest, %vms, no retries, %d",
 				bat.WallMS, bat.Retries, bat.PeakInflight, msOf(batches), Workers)
 		}
-		if want := msOf(windowed(lat, Workers)); sem.WallMS != want || sem.WallMS >= bat.WallMS || sem.PeakInflight != Workers {
+		if want := msOf(sim.Windowed(lat, Workers)); sem.WallMS != want || sem.WallMS >= bat.WallMS || sem.PeakInflight != Workers {
 			t.Errorf("semaphore took %vms with %d at once, batches %vms: want %vms, each GET on the first free slot, %d at once",
 				sem.WallMS, sem.PeakInflight, bat.WallMS, want, Workers)
 		}
@@ -106,7 +106,7 @@ func TestScenario(t *testing.T) {
 		if want := msOf(18*time.Second + lat[Manifests-1]); tb.WallMS != want || tb.BoundMS != msOf(18*time.Second+slices.Min(lat)) {
 			t.Errorf("token-bucket took %vms (bound %v), want %vms", tb.WallMS, tb.BoundMS, want)
 		}
-		win := windowed(lat, Workers)
+		win := sim.Windowed(lat, Workers)
 		if want := fmt.Sprintf("unlimited: 75/100 got 429 (server serves 25 at once); retrying: %.2fs, 150 retries; "+
 			"5 at once: %.1fx sequential, no 429, window %.0f%% faster than batches; "+
 			"token bucket: 18.04s for 90 past its burst of 10 (5/s), whatever the 5 workers: it limits rate, not concurrency",

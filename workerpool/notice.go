@@ -8,8 +8,8 @@ import (
 
 // autoTriggerNotice says what the auto-trigger table shows, from its figures.
 func autoTriggerNotice(vs []report.Variant) string {
-	u, ok1 := byName(vs, "unbounded")
-	b, ok2 := byName(vs, "batches")
+	u, ok1 := report.Find(vs, "unbounded")
+	b, ok2 := report.Find(vs, "batches")
 	if !ok1 || !ok2 {
 		return ""
 	}
@@ -30,8 +30,8 @@ func autoTriggerNotice(vs []report.Variant) string {
 
 // skewedNotice compares how close each bounded shape came to the bound.
 func skewedNotice(vs []report.Variant) string {
-	b, ok1 := byName(vs, "batches")
-	l, ok2 := byName(vs, "limit")
+	b, ok1 := report.Find(vs, "batches")
+	l, ok2 := report.Find(vs, "limit")
 	if !ok1 || !ok2 {
 		return ""
 	}
@@ -46,15 +46,6 @@ func skewedNotice(vs []report.Variant) string {
 		return fmt.Sprintf("batches %s (%.0f%% of the best possible), limit %s (%.0f%%): no clear gap in this run",
 			seconds(b.WallMS), 100*be, seconds(l.WallMS), 100*le)
 	}
-}
-
-func byName(vs []report.Variant, name string) (report.Variant, bool) {
-	for _, v := range vs {
-		if v.Name == name {
-			return v, true
-		}
-	}
-	return report.Variant{}, false
 }
 
 func seconds(ms float64) string { return fmt.Sprintf("%.2fs", ms/1000) }

@@ -34,7 +34,7 @@ func TestRun(t *testing.T) {
 			t.Errorf("unbounded: %d failed, %d in flight; want 80 and 100", u.Failed, u.PeakInflight)
 		}
 		holds := sim.Jittered(sim.NewRand(1), Pipelines, TriggerTime, Jitter)
-		if got, want := trig["batches"].WallMS, ms(batchTime(holds, BatchSize)); got != want {
+		if got, want := trig["batches"].WallMS, ms(sim.Batched(holds, BatchSize)); got != want {
 			t.Errorf("batches took %vms, want the sum of each batch's slowest: %vms", got, want)
 		}
 		for _, name := range []string{"batches", "pool", "limit"} {
@@ -44,7 +44,7 @@ func TestRun(t *testing.T) {
 		}
 		skew := byNameT(t, r.Patterns[1].Variants)
 		durs := sim.Skewed(sim.NewRand(1), Pipelines, FastTrigger, SlowTrigger, SlowShare)
-		if got, want := skew["batches"].WallMS, ms(batchTime(durs, BatchSize)); got != want {
+		if got, want := skew["batches"].WallMS, ms(sim.Batched(durs, BatchSize)); got != want {
 			t.Errorf("skewed batches took %vms, want %vms", got, want)
 		}
 		if b, l := skew["batches"].Efficiency(), skew["limit"].Efficiency(); b >= l {
@@ -76,20 +76,6 @@ func TestRunCancelled(t *testing.T) {
 			t.Errorf("last variant %+v; want batches, partial, all items accounted", last)
 		}
 	})
-}
-
-// batchTime is how long batches of size take: the sum of each batch's
-// slowest member.
-func batchTime(durs []time.Duration, size int) time.Duration {
-	var total time.Duration
-	for i := 0; i < len(durs); i += size {
-		var slowest time.Duration
-		for _, d := range durs[i:min(i+size, len(durs))] {
-			slowest = max(slowest, d)
-		}
-		total += slowest
-	}
-	return total
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

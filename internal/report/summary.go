@@ -45,8 +45,8 @@ func summarize(ps []Pattern, scale float64) []SummaryRow {
 	var rows []SummaryRow
 	for _, p := range ps {
 		for _, c := range p.claims {
-			before, ok1 := find(p.Variants, c.Before)
-			after, ok2 := find(p.Variants, c.After)
+			before, ok1 := Find(p.Variants, c.Before)
+			after, ok2 := Find(p.Variants, c.After)
 			if !ok1 || !ok2 || before.Partial || after.Partial {
 				continue // not measured whole: the run was cut short
 			}
@@ -135,7 +135,8 @@ func slideRow(op string) (SlideRow, bool) {
 	return SlideRow{}, false
 }
 
-func find(vs []Variant, name string) (Variant, bool) {
+// Find returns the variant of vs with that name, if it was measured.
+func Find(vs []Variant, name string) (Variant, bool) {
 	for _, v := range vs {
 		if v.Name == name {
 			return v, true

@@ -10,6 +10,7 @@ package sim
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"time"
 )
 
@@ -69,4 +70,30 @@ func Scale(ds []time.Duration, f float64) []time.Duration {
 		ds[i] = time.Duration(float64(d) * f)
 	}
 	return ds
+}
+
+// Batched is how long tasks of these durations take in batches of size,
+// each batch starting when the last one has ended: the sum of each batch's
+// longest. Tests use it to assert a batch shape's exact time.
+func Batched(ds []time.Duration, size int) time.Duration {
+	var t time.Duration
+	for b := range slices.Chunk(ds, max(size, 1)) {
+		t += slices.Max(b)
+	}
+	return t
+}
+
+// Windowed is how long tasks of these durations take in a sliding window
+// of size, each starting, in order, on the first slot to come free: the
+// schedule of errgroup.SetLimit, a semaphore or a worker pool. Tests use it
+// to assert a window shape's exact time.
+func Windowed(ds []time.Duration, size int) time.Duration {
+	free := make([]time.Duration, max(size, 1))
+	var end time.Duration
+	for _, d := range ds {
+		i := slices.Index(free, slices.Min(free))
+		free[i] += d
+		end = max(end, free[i])
+	}
+	return end
 }

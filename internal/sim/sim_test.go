@@ -94,3 +94,18 @@ func TestPool(t *testing.T) {
 		}
 	})
 }
+
+// One slow task among fast ones: batches wait for it, a window does not.
+func TestSchedules(t *testing.T) {
+	ms := time.Millisecond
+	ds := []time.Duration{100 * ms, 10 * ms, 10 * ms, 10 * ms, 10 * ms, 10 * ms}
+	if got := Batched(ds, 2); got != 120*ms {
+		t.Errorf("Batched = %v, want 100ms + 10ms + 10ms", got)
+	}
+	if got := Windowed(ds, 2); got != 100*ms {
+		t.Errorf("Windowed = %v, want 100ms: the other slot does the five short ones meanwhile", got)
+	}
+	if got := Windowed(ds, 1); got != Batched(ds, 1) || got != 150*ms {
+		t.Errorf("one at a time: windowed %v, batched %v, want both 150ms", got, Batched(ds, 1))
+	}
+}
