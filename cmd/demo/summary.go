@@ -3,26 +3,33 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 )
 
 // writeSummary prints the slide-24 rows: measured before and after, the
-// measured improvement, the same at scale 1 (so it reads next to the slide),
-// and what the slide claims.
+// measured improvement, the same at scale 1 (so it reads next to the
+// slide), and what the slide claims; then which variants each row compares
+// and, for a row that does not reproduce the slide, how it differs.
 func writeSummary(w io.Writer, r report.Report) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  operation\tbefore\tafter\tgain\tat scale 1\tslide 24")
+	fmt.Fprintln(tw, "  operation\tmeasured\tgain\tat scale 1\tslide 24")
 	for _, s := range r.Summary {
-		fmt.Fprintf(tw, "  %s\t%s %s\t%s %s\t%s\t%s -> %s\t%s\n",
-			s.Operation, s.BeforeVariant, dur(s.BeforeMS), s.AfterVariant, dur(s.AfterMS),
+		fmt.Fprintf(tw, "  %s\t%s->%s\t%s\t%s->%s\t%s\n",
+			s.Operation, dur(s.BeforeMS), dur(s.AfterMS),
 			improvement(s), dur(s.Scale1BeforeMS), dur(s.Scale1AfterMS), s.SlideClaim)
 	}
 	tw.Flush()
+	var pairs []string
+	for _, s := range r.Summary {
+		pairs = append(pairs, fmt.Sprintf("%s -> %s", s.BeforeVariant, s.AfterVariant))
+	}
+	fmt.Fprintf(w, "  %s\n", wrap("before -> after: "+strings.Join(pairs, "; "), width-2, "  "))
 	for _, s := range r.Summary {
 		if !s.MatchesSlide {
-			fmt.Fprintf(w, "  %s: %s\n", s.Operation, s.Verdict)
+			fmt.Fprintf(w, "  %s\n", wrap(s.Operation+": "+s.Verdict, width-2, "    "))
 		}
 	}
 }
@@ -31,7 +38,10 @@ func writeSummary(w io.Writer, r report.Report) {
 // time is no improvement over a failure.
 func improvement(s report.SummaryRow) string {
 	if s.Speedup == 0 {
-		return fmt.Sprintf("%d failed -> %d", s.BeforeFailed, s.AfterFailed)
+		if s.AfterFailed == 0 {
+			return fmt.Sprintf("%d failed", s.BeforeFailed) // and none after
+		}
+		return fmt.Sprintf("%d->%d failed", s.BeforeFailed, s.AfterFailed)
 	}
 	return fmt.Sprintf("%.1fx", s.Speedup)
 }

@@ -67,7 +67,7 @@ func (t *textView) ScenarioStart(p report.Pattern) {
 	if !strings.ContainsAny(p.Slides, "-,") {
 		slides = "slide"
 	}
-	head := fmt.Sprintf("== %s (%s %s): %s", p.Pattern, slides, p.Slides, p.Scenario)
+	head := wrap(fmt.Sprintf("== %s (%s %s): %s", p.Pattern, slides, p.Slides, p.Scenario), width, "   ")
 	t.printf("\n%s\n%s\n", t.paint(cyan, head), t.paint(dim, t.row(titles(), "notes")))
 }
 
@@ -228,12 +228,15 @@ func (t *textView) row(cells []string, last string) string {
 	return strings.TrimRight(b.String(), " ")
 }
 
-// dur renders milliseconds for the back row: 412ms, 2.01s.
+// dur renders milliseconds for the back row: 412ms, 2.01s, 25.1s.
 func dur(ms float64) string {
-	if ms < 1000 {
+	switch {
+	case ms < 1000:
 		return fmt.Sprintf("%.0fms", ms)
+	case ms < 10_000:
+		return fmt.Sprintf("%.2fs", ms/1000)
 	}
-	return fmt.Sprintf("%.2fs", ms/1000)
+	return fmt.Sprintf("%.1fs", ms/1000)
 }
 
 func truncate(s string, n int) string {
