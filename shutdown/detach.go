@@ -21,15 +21,30 @@ func Detach(ctx context.Context, timeout time.Duration) (context.Context, contex
 // Detached serves a mutating request: job runs on Detach(r.Context(),
 // timeout), so a client that leaves does not stop it half-way. The handler
 // still waits for job, so the request counts as in flight until job ends,
-// and Server.Shutdown (see [Drain]) waits for it too.
+// and a graceful drain ([Drain], Server.Shutdown) waits for it too.
+//
+// The detached work survives its client, not the process: it also ends
+// when life does. life is what stands for the process's end: the context
+// a server cancels once its drain gave up (serve.go does), or, in a demo,
+// the run that Ctrl-C cancels. context.Background() means the timeout
+// alone ends it.
+//
+// The timeouts must nest, or the drain cuts off the work it should wait
+// for, and the kubelet kills the pod before the drain ends:
+//
+//	detach timeout < drain timeout < terminationGracePeriodSeconds (30 s by default)
+//
+// as [DeployTimeout] < [ServeDrainTimeout] < 30 s do.
 //
 // The rejected alternative, `go job(context.Background())` and answer at
 // once, gives the work no owner and no end: nothing waits for it on
 // shutdown, and nothing bounds it.
-func Detached(timeout time.Duration, job Job) http.Handler {
+func Detached(life context.Context, timeout time.Duration, job Job) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := Detach(r.Context(), timeout)
 		defer cancel()
+		stop := context.AfterFunc(life, cancel) // the process is going away
+		defer stop()
 		respond(w, r, job(ctx))
 	})
 }

@@ -167,3 +167,34 @@ func TestCreateAndLeave(t *testing.T) {
 		})
 	}
 }
+
+// Ctrl-C while the job that ignores its client runs on: it ends at once
+// (the demo's run is its life), and the calls are labelled as they were.
+// None is "not made: client gone": Ctrl-C, not the client, stopped them.
+func TestCreateAndLeaveCtrlC(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		env := report.NewEnv(1, 1, nil)
+		sc := env.Rec.Scenario(pattern, "14", "test", ClusterCalls)
+		ctx, cancel := context.WithCancel(t.Context())
+		const at = 2050 * time.Millisecond // half-way through call 21
+		time.AfterFunc(at, cancel)
+		var lr leaveRun
+		start := time.Now()
+		v := sc.Measure(ctx, report.Spec{Name: "ignores ctx"}, func(ctx context.Context, p *report.Probe) []error {
+			serve := func(j Job) http.Handler { return IgnoreDisconnect(ctx, j) }
+			lr = createAndLeave(ctx, newMemNet(), serve, ClusterCalls, APICallLatency, ClientPatience, p)
+			return lr.errs
+		})
+		if took := time.Since(start); took != at {
+			t.Errorf("returned %v after the start, want %v: at Ctrl-C", took, at)
+		}
+		if lr.made != 21 || !v.Partial || v.OK != 20 || v.Failed != 30 {
+			t.Errorf("made %d, partial %v, ok %d, failed %d; want 21, true, 20, 30", lr.made, v.Partial, v.OK, v.Failed)
+		}
+		for i, err := range lr.errs[20:] {
+			if errors.Is(err, errNotMade) || (i == 0) != errors.Is(err, errInterrupted) || (i > 0 && !errors.Is(err, context.Canceled)) {
+				t.Errorf("call %d: %v; want call 21 stopped mid-call, the rest cancelled", 21+i, err)
+			}
+		}
+	})
+}

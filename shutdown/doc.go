@@ -18,7 +18,8 @@
 //   - [Detached]: the other side of cancellation. A mutating request (a
 //     deployment, a hibernation) must not stop half-way because the user
 //     closed the browser: it runs on [Detach], context.WithoutCancel plus a
-//     timeout of its own, while a read rightly stops with its client.
+//     timeout of its own (shorter than the drain's), and ends with the
+//     process, while a read rightly stops with its client.
 //   - [RunWithLease] and [RunWithLeakyLease]: slide 23's goroutine leak, a
 //     background loop with no exit condition, next to one that selects on
 //     ctx.Done() and is waited for.

@@ -22,6 +22,11 @@ import (
 // derive from it, so the signal would cancel all the requests in flight and
 // the drain would have nothing left to finish.
 func Serve(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.Duration) error {
+	return serve(ctx, context.Background(), srv, ln, timeout, nil)
+}
+
+// serve is Serve with [drain]'s hooks for the demo.
+func serve(ctx, life context.Context, srv *http.Server, ln net.Listener, timeout time.Duration, beforeClose func()) error {
 	served := make(chan error, 1) // buffered: the serving goroutine never waits for us
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -30,7 +35,7 @@ func Serve(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.
 		return fmt.Errorf("serve: %w", errors.Join(err, srv.Close()))
 	case <-ctx.Done():
 	}
-	err := Drain(srv, timeout)
+	err := drain(life, srv, timeout, beforeClose)
 	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, fmt.Errorf("serve: %w", serr))
 	}
@@ -50,14 +55,34 @@ func Serve(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.
 // Shutdown does not wait for hijacked connections (WebSockets) or streams
 // that never end (SSE): register their shutdown with
 // Server.RegisterOnShutdown.
+//
+// timeout must be shorter than the time the process is given to stop
+// (Kubernetes' terminationGracePeriodSeconds, 30 s by default, after which
+// it sends SIGKILL), and longer than any work the server waits for, such
+// as a [Detached] job's timeout.
 func Drain(srv *http.Server, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	return drain(context.Background(), srv, timeout, nil)
+}
+
+// drain is Drain with two hooks for the demo: the drain also gives up when
+// life ends (the demo's Ctrl-C: the process is going, there is nobody to
+// drain for), and beforeClose, if not nil, runs just before the fallback
+// Close, so the caller can tell what left by itself from what Close cut.
+func drain(life context.Context, srv *http.Server, timeout time.Duration, beforeClose func()) error {
+	ctx, cancel := context.WithTimeout(life, timeout)
 	defer cancel()
 	err := srv.Shutdown(ctx)
 	if err == nil {
 		return nil
 	}
-	return fmt.Errorf("drain: requests still running after %v: %w", timeout, errors.Join(err, srv.Close()))
+	if beforeClose != nil {
+		beforeClose()
+	}
+	err = errors.Join(err, srv.Close())
+	if life.Err() != nil {
+		return fmt.Errorf("drain: given up: %w", err)
+	}
+	return fmt.Errorf("drain: requests still running after %v: %w", timeout, err)
 }
 
 // ServeUntilSignal serves srv on ln until SIGINT (Ctrl-C) or SIGTERM (what

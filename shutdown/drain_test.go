@@ -236,8 +236,8 @@ func TestSignalInFlight(t *testing.T) {
 		timedOut          bool
 	}{
 		{"Close at once", closeAtOnce, 0, 0, 0, false},
-		{"Shutdown", graceful(5 * time.Second), 4, 2500 * time.Millisecond, 0, false},
-		{"Shutdown+Close", graceful(1500 * time.Millisecond), 2, time.Second, 1500 * time.Millisecond, true},
+		{"Shutdown", graceful(context.Background(), 5*time.Second), 4, 2500 * time.Millisecond, 0, false},
+		{"Shutdown+Close", graceful(context.Background(), 1500*time.Millisecond), 2, time.Second, 1500 * time.Millisecond, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {

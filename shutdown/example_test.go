@@ -127,7 +127,8 @@ func ExampleDetach() {
 }
 
 func ExampleDetached() {
-	deploy := shutdown.Detached(time.Minute, func(ctx context.Context) error {
+	// life would be what ends when the server's drain gives up.
+	deploy := shutdown.Detached(context.Background(), time.Minute, func(ctx context.Context) error {
 		fmt.Println("deploying, cancelled:", ctx.Err() != nil)
 		return nil
 	})

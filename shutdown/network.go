@@ -74,8 +74,10 @@ func newServer(life context.Context, nw network, h http.Handler) (*demoServer, e
 }
 
 // startServer is newServer, serving at once; stop closes it and waits for
-// its handlers.
-func startServer(life context.Context, nw network, h http.Handler) (s *demoServer, stop func(), err error) {
+// its handlers, then for the goroutines of its connections to go. leftover
+// is how many goroutines the variant knowingly leaves running (slide 23's
+// leaked loops), so that stop does not wait for them in vain.
+func startServer(life context.Context, nw network, h http.Handler) (s *demoServer, stop func(leftover int), err error) {
 	before := numGoroutine()
 	s, err = newServer(life, nw, h)
 	if err != nil {
@@ -86,20 +88,20 @@ func startServer(life context.Context, nw network, h http.Handler) (s *demoServe
 		defer close(served)
 		_ = s.srv.Serve(s.ln) // ErrServerClosed, once stop calls Close
 	}()
-	return s, func() {
+	return s, func(leftover int) {
 		_ = s.srv.Close()
 		<-served
 		s.finish()
 		// Let the closed connections' goroutines go, so the next variant
 		// starts from this one's baseline.
-		settle(life, before, settleWithin)
+		settle(life, before+leftover, settleWithin)
 	}, nil
 }
 
 // finish waits for every handler to return and closes the client's idle
 // connections, so that no goroutine of this server outlives the variant.
 // Every handler of the demo ends once its connection is closed or life is
-// done, except a detached one, which its own timeout ends.
+// done; a detached one once its job is done, or life.
 func (s *demoServer) finish() {
 	_ = s.track.wait(context.Background(), func(st trackState) bool { return st.active == 0 })
 	s.client.CloseIdleConnections()

@@ -2,6 +2,7 @@ package shutdown
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -12,10 +13,12 @@ import (
 
 // A deployment, at scale 1: eight steps of 100 ms, the last of which
 // records the release. The user closes the browser after 350 ms, half-way
-// through step 4. A detached deployment has 30 s of its own.
+// through step 4. A detached deployment has 3 s of its own: less than the
+// drain timeouts (DrainTimeout, ServeDrainTimeout), which are less than the
+// pod's grace period (see Detached).
 const (
 	DeployStep    = 100 * time.Millisecond
-	DeployTimeout = 30 * time.Second
+	DeployTimeout = 3 * time.Second
 	UserLeaves    = 350 * time.Millisecond
 )
 
@@ -44,7 +47,7 @@ func detachDemo(ctx context.Context, env report.Env, nw network) error {
 	}{
 		{"deploy r.ctx", "Bad: the mutation inherits the disconnect", CancelOnDisconnect, true, untilLeft},
 		{"deploy detach", fmt.Sprintf("WithoutCancel + its own %v timeout", timeout),
-			func(j Job) http.Handler { return Detached(timeout, j) }, true, all},
+			func(j Job) http.Handler { return Detached(ctx, timeout, j) }, true, all},
 		{"read r.ctx", "right: a read stops with its client", CancelOnDisconnect, false, untilLeft},
 	}
 	var runs []stepRun
@@ -107,7 +110,6 @@ func leaveOperation(ctx context.Context, nw network, serve func(Job) http.Handle
 	if err != nil {
 		return stepRun{errs: fill(n, err), failure: err}
 	}
-	defer stop()
 
 	start := time.Now()
 	cctx, cancel := context.WithTimeout(ctx, leaves) // the user closes the browser
@@ -115,6 +117,9 @@ func leaveOperation(ctx context.Context, nw network, serve func(Job) http.Handle
 	cancel()
 	leftAt := time.Now()
 	_ = s.track.wait(ctx, func(st trackState) bool { return st.started > 0 && st.active == 0 })
+	// After Ctrl-C the handler may still be running: stop waits for it
+	// (ctx ends even the detached job), so the steps read below are final.
+	stop(0)
 
 	sr := stepRun{left: leftAt.Sub(start)}
 	if end := s.track.state().lastEnd; end.After(leftAt) {
@@ -125,8 +130,8 @@ func leaveOperation(ctx context.Context, nw network, serve func(Job) http.Handle
 	for i, err := range errs {
 		if err == nil {
 			sr.done++
-		} else if ctx.Err() != nil {
-			errs[i] = context.Cause(ctx)
+		} else if ctx.Err() != nil && errors.Is(err, errNotDone) {
+			errs[i] = context.Cause(ctx) // not started: Ctrl-C came first
 		}
 	}
 	sr.errs, sr.recorded = append([]error(nil), errs...), recorded

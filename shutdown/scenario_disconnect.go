@@ -97,7 +97,6 @@ func createAndLeave(ctx context.Context, nw network, serve func(Job) http.Handle
 	if err != nil {
 		return leaveRun{errs: fill(n, err), failure: err}
 	}
-	defer stop()
 
 	start := time.Now()
 	cctx, cancel := context.WithTimeout(ctx, patience) // the user's patience
@@ -110,6 +109,10 @@ func createAndLeave(ctx context.Context, nw network, serve func(Job) http.Handle
 	_ = sim.Sleep(ctx, step)
 	lr.busyHandlers = s.track.state().active
 	_ = s.track.wait(ctx, func(st trackState) bool { return st.started > 0 && st.active == 0 })
+	// After Ctrl-C the handler may still be running: stop waits for it
+	// (ctx ends even the one that ignores its request), so the calls read
+	// below are final.
+	stop(0)
 	if end := s.track.state().lastEnd; end.After(leftAt) {
 		lr.busy = end.Sub(leftAt)
 	}
@@ -123,7 +126,7 @@ func createAndLeave(ctx context.Context, nw network, serve func(Job) http.Handle
 				lr.after++
 			}
 		} else if ctx.Err() != nil {
-			errs[i] = context.Cause(ctx)
+			errs[i] = context.Cause(ctx) // not made: Ctrl-C came first
 		}
 	}
 	lr.errs = append([]error(nil), errs...)
@@ -140,8 +143,12 @@ func disconnectNotice(bad, good leaveRun, step time.Duration) string {
 		return fmt.Sprintf("the job ended before the client gave up: nothing to save. %s", closeNotifier)
 	}
 	saved := bad.made - good.made
+	// Slide 15's "~5 seconds" is the whole job; a client that leaves
+	// after a second of it can only save the rest.
 	return fmt.Sprintf("client left at %v: ignoring ctx, the handler made %s for nobody (%s busy %v more); "+
-		"on r.Context() it stopped %v after, within one call: %s (%v) saved. %s",
+		"on r.Context() it stopped %v after, within one call: %s (%v) saved, the rest of the %v job "+
+		"(slide 15's \"~5 seconds\" is all of it; this client stayed %v first). %s",
 		round(bad.left), plural(bad.after, "more API call"), plural(bad.busyHandlers, "goroutine"), round(bad.busy),
-		round(good.busy), plural(saved, "call"), round(time.Duration(saved)*step), closeNotifier)
+		round(good.busy), plural(saved, "call"), round(time.Duration(saved)*step), round(time.Duration(len(bad.errs))*step),
+		round(good.left), closeNotifier)
 }

@@ -48,8 +48,8 @@ func drainDemo(ctx context.Context, env report.Env, nw network) error {
 		bound       time.Duration
 	}{
 		{"Close at once", "Bad: what exiting on the signal does", closeAtOnce, 0},
-		{"Shutdown", fmt.Sprintf("drain timeout %v", long), graceful(long), slowest},
-		{"Shutdown+Close", fmt.Sprintf("drain timeout %v, then Close", short), graceful(short), min(slowest, short)},
+		{"Shutdown", fmt.Sprintf("drain timeout %v", long), graceful(ctx, long), slowest},
+		{"Shutdown+Close", fmt.Sprintf("drain timeout %v, then Close", short), graceful(ctx, short), min(slowest, short)},
 	}
 	var runs []drainRun
 	for _, v := range variants {
@@ -80,9 +80,11 @@ func closeAtOnce(sig context.Context, s *demoServer) error {
 }
 
 // graceful serves until the signal, then drains within timeout: [Serve].
-func graceful(timeout time.Duration) func(context.Context, *demoServer) error {
+// The drain also gives up when life (the demo's run) ends: Ctrl-C must not
+// wait for Shutdown's next poll, up to half a second apart.
+func graceful(life context.Context, timeout time.Duration) func(context.Context, *demoServer) error {
 	return func(sig context.Context, s *demoServer) error {
-		return Serve(sig, s.srv, s.ln, timeout)
+		return serve(sig, life, s.srv, s.ln, timeout, nil)
 	}
 }
 

@@ -119,7 +119,11 @@ func leaseRequests(ctx context.Context, nw network, leaky bool, n int, job, ever
 	}
 	clients.Wait()
 	endedAt := time.Now()
-	stopServer()
+	leftover := 0
+	if leaky {
+		leftover = n // every leaky loop runs on: do not wait for them to go
+	}
+	stopServer(leftover)
 
 	// Every request has ended and the server is gone: watch what is left.
 	_ = sim.Sleep(ctx, leakWatch*every)

@@ -14,8 +14,10 @@ import (
 
 // ServeDrainTimeout is how long the interactive server gives the requests
 // in flight after Ctrl-C. A real server's setting, not a simulated latency,
-// so --scale does not change it. Kubernetes sends SIGKILL 30 s after
-// SIGTERM by default (terminationGracePeriodSeconds): keep it well below.
+// so --scale does not change it. The timeouts nest (see [Detached]): a
+// detached deployment's own timeout is shorter, so the drain waits for it,
+// and Kubernetes sends SIGKILL 30 s after SIGTERM by default
+// (terminationGracePeriodSeconds), well after the drain gave up.
 const ServeDrainTimeout = 10 * time.Second
 
 // maxSlow caps /slow?for=, so a typo does not hold the drain for an hour.
@@ -23,19 +25,26 @@ const maxSlow = time.Minute
 
 // serveInteractive is Run with --serve: it serves the demo's handlers on
 // env.Serve until ctx is done, then drains. It returns nil after a
-// graceful drain, and an error when the drain timed out.
+// graceful drain, and an error when the drain timed out. cmd/demo names the
+// pattern in front of its errors: they do not repeat it.
 func serveInteractive(ctx context.Context, env report.Env) error {
 	ln, err := net.Listen("tcp", env.Serve)
 	if err != nil {
-		return fmt.Errorf("shutdown: --serve: %w", err)
+		return fmt.Errorf("--serve: %w", err)
 	}
-	return serveOn(ctx, env, ln, routes(env), ServeDrainTimeout)
+	// life is the process, as the detached deployments see it: it ends
+	// when the drain gives up, not at Ctrl-C, which only starts the drain.
+	life, kill := context.WithCancel(context.WithoutCancel(ctx))
+	defer kill()
+	return serveOn(ctx, env, ln, routes(life, env), ServeDrainTimeout, kill)
 }
 
 // serveOn is serveInteractive on a listener, with any handler and drain
 // timeout: what the tests drive. It tells the presenter what happens
-// through env.Rec.Announce: a server is not a measurement.
-func serveOn(ctx context.Context, env report.Env, ln net.Listener, h http.Handler, timeout time.Duration) error {
+// through env.Rec.Announce: a server is not a measurement. kill, if not
+// nil, is called when the drain gives up, just before Close, to end the
+// work that outlives its request (a detached job).
+func serveOn(ctx context.Context, env report.Env, ln net.Listener, h http.Handler, timeout time.Duration, kill func()) error {
 	t := newTracker()
 	// No BaseContext: requests run on their own contexts, so Ctrl-C (ctx)
 	// starts the drain without cancelling the requests it waits for.
@@ -46,15 +55,22 @@ func serveOn(ctx context.Context, env report.Env, ln net.Listener, h http.Handle
 	env.Rec.Announce(fmt.Sprintf("try: curl %s/clusters (Ctrl-C curl half-way: the work stops), %s/deploy, %s/resources, "+
 		"%s/slow?for=5s; then Ctrl-C here to drain (at most %v; a second Ctrl-C exits at once)", url, url, url, url, timeout))
 
-	// Serve drains when its context ends. Ending it from here, after ctx,
+	// serve drains when its context ends. Ending it from here, after ctx,
 	// lets this goroutine note what was in flight at the signal first.
 	signal, send := context.WithCancel(context.WithoutCancel(ctx))
 	defer send()
+	var atClose trackState // the requests as Close found them; written before served
+	closing := func() {
+		atClose = t.state()
+		if kill != nil {
+			kill()
+		}
+	}
 	served := make(chan error, 1)
-	go func() { served <- Serve(signal, srv, ln, timeout) }()
+	go func() { served <- serve(signal, context.Background(), srv, ln, timeout, closing) }()
 	select {
 	case err := <-served: // accepting failed before any signal
-		return fmt.Errorf("shutdown: %w", err)
+		return err
 	case <-ctx.Done():
 	}
 	at, signalAt := t.state(), time.Now()
@@ -62,24 +78,32 @@ func serveOn(ctx context.Context, env report.Env, ln net.Listener, h http.Handle
 	send()
 	err := <-served
 	drain := time.Since(signalAt)
-	// A handler cut off by Close sees its context cancelled and returns; a
-	// detached one runs to its own timeout. Either way, wait: no handler
-	// outlives Run.
+	// A handler cut off by Close sees its context cancelled and returns, a
+	// detached one its life: wait for them, so no handler outlives Run.
 	_ = t.wait(context.Background(), func(st trackState) bool { return st.active == 0 })
 	final := t.state()
 	after := settle(context.Background(), before, time.Second)
-	env.Rec.Announce(fmt.Sprintf("stopped after %v: served %s, %d of them left by their client before Ctrl-C; "+
-		"of the %d in flight at Ctrl-C, %d cut off; goroutines %d before, %d after",
-		round(drain), plural(final.started, "request"), at.cancelled, at.active, final.cancelled-at.cancelled, before, after))
+	// Shutdown never cancels a request: one whose context ended before
+	// Close was left by its client. Whatever still ran when the drain
+	// gave up, Close cut off.
+	left, cut := final.cancelled-at.cancelled, 0
 	if err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		left, cut = atClose.cancelled-at.cancelled, atClose.active
 	}
-	return nil
+	finished := max(at.active-left-cut, 0) // answered in full
+	env.Rec.Announce(fmt.Sprintf("stopped after %v: served %s, %d of them left by their client before Ctrl-C; "+
+		"of the %d in flight at Ctrl-C, %d finished, %d left by their client during the drain, %d cut off by Close; "+
+		"goroutines %d before, %d after",
+		round(drain), plural(final.started, "request"), at.cancelled, at.active, finished, left, cut, before, after))
+	return err
 }
 
 // routes are the interactive server's handlers: the demo's, at the run's
 // scale, and /slow for a request of any length.
-func routes(env report.Env) http.Handler {
+//
+// The detached deployment's timeout is kept below the drain's, as the rule
+// in [Detached] wants, whatever the scale.
+func routes(life context.Context, env report.Env) http.Handler {
 	step := env.Scaled(APICallLatency)
 	call := func(ctx context.Context, _ int) error { return sim.Sleep(ctx, step) }
 	steps := func(n int, d time.Duration) Job {
@@ -94,7 +118,7 @@ func routes(env report.Env) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/clusters", CancelOnDisconnect(ClusterCreation(ClusterCalls, call)))
-	mux.Handle("/deploy", Detached(env.Scaled(DeployTimeout), steps(len(deploySteps), env.Scaled(DeployStep))))
+	mux.Handle("/deploy", Detached(life, min(env.Scaled(DeployTimeout), ServeDrainTimeout/2), steps(len(deploySteps), env.Scaled(DeployStep))))
 	mux.Handle("/resources", CancelOnDisconnect(steps(len(deploySteps), env.Scaled(DeployStep))))
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
 		d, err := time.ParseDuration(r.URL.Query().Get("for"))

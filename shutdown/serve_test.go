@@ -49,10 +49,18 @@ func (*announcer) VariantStart(report.Pattern, string, *report.Probe) func() { r
 func (*announcer) VariantEnd(report.Pattern, report.Variant)                 {}
 func (*announcer) Notice(report.Pattern, string)                             {}
 
-// serveSession serves h on an in-memory network in a bubble, sends one
-// request that works for work, presses "Ctrl-C" at ctrlC, and returns
-// what was announced, serveOn's error and the request's error.
-func serveSession(t *testing.T, work, ctrlC, timeout time.Duration) (said string, serveErr, reqErr error) {
+// session is one interactive run: a request that works for work, on a
+// Detached handler if detached, a client that gives up after leave (0:
+// never), "Ctrl-C" at ctrlC, and the drain timeout.
+type session struct {
+	work, leave, ctrlC, timeout time.Duration
+	detached                    bool
+}
+
+// serveSession serves the session's handler on an in-memory network in a
+// bubble, and returns what was announced, how long serveOn ran after
+// Ctrl-C, serveOn's error and the request's error.
+func serveSession(t *testing.T, ss session) (said string, after time.Duration, serveErr, reqErr error) {
 	t.Helper()
 	synctest.Test(t, func(t *testing.T) {
 		nw := newMemNet()
@@ -62,33 +70,49 @@ func serveSession(t *testing.T, work, ctrlC, timeout time.Duration) (said string
 		}
 		a := newAnnouncer()
 		env := report.NewEnv(1, 1, a)
-		h := CancelOnDisconnect(func(ctx context.Context) error { return sim.Sleep(ctx, work) })
+		life, kill := context.WithCancel(t.Context())
+		defer kill()
+		job := func(ctx context.Context) error { return sim.Sleep(ctx, ss.work) }
+		h := CancelOnDisconnect(job)
+		if ss.detached {
+			h = Detached(life, time.Hour, job)
+		}
 		ctx, cancel := context.WithCancel(t.Context())
-		time.AfterFunc(ctrlC, cancel)
+		var ctrlC time.Time
+		time.AfterFunc(ss.ctrlC, func() { ctrlC = time.Now(); cancel() })
 		served := make(chan error, 1)
-		go func() { served <- serveOn(ctx, env, ln, h, timeout) }()
+		go func() { served <- serveOn(ctx, env, ln, h, ss.timeout, kill) }()
 
 		client := &http.Client{Transport: &http.Transport{
 			DialContext: func(ctx context.Context, _, addr string) (net.Conn, error) { return nw.Dial(ctx, addr) },
 		}}
 		defer client.CloseIdleConnections()
-		resp, err := client.Get("http://" + ln.Addr().String())
+		rctx := t.Context()
+		if ss.leave > 0 {
+			var stop context.CancelFunc
+			rctx, stop = context.WithTimeout(rctx, ss.leave)
+			defer stop()
+		}
+		req, _ := http.NewRequestWithContext(rctx, http.MethodGet, "http://"+ln.Addr().String(), nil)
+		resp, err := client.Do(req)
 		if err == nil {
 			_, err = io.ReadAll(resp.Body)
 			resp.Body.Close()
 		}
 		reqErr, serveErr = err, <-served
+		after = time.Since(ctrlC)
 		said = a.all()
 	})
-	return said, serveErr, reqErr
+	return said, after, serveErr, reqErr
 }
 
 func TestServeInteractiveDrains(t *testing.T) {
-	said, serveErr, reqErr := serveSession(t, 2*time.Second, 500*time.Millisecond, 10*time.Second)
+	said, _, serveErr, reqErr := serveSession(t, session{work: 2 * time.Second, ctrlC: 500 * time.Millisecond, timeout: 10 * time.Second})
 	if serveErr != nil || reqErr != nil {
 		t.Errorf("serve: %v, request: %v; want both nil: the request in flight at Ctrl-C completes", serveErr, reqErr)
 	}
-	for _, want := range []string{"draining: 1 request in flight", "served 1 request, 0 of them left by their client before Ctrl-C; of the 1 in flight at Ctrl-C, 0 cut off"} {
+	for _, want := range []string{"draining: 1 request in flight",
+		"served 1 request, 0 of them left by their client before Ctrl-C; of the 1 in flight at Ctrl-C, 1 finished, 0 left by their client during the drain, 0 cut off by Close"} {
 		if !strings.Contains(said, want) {
 			t.Errorf("announced %q, want %q in it", said, want)
 		}
@@ -96,11 +120,39 @@ func TestServeInteractiveDrains(t *testing.T) {
 }
 
 func TestServeInteractiveDrainTimesOut(t *testing.T) {
-	said, serveErr, reqErr := serveSession(t, time.Minute, 500*time.Millisecond, time.Second)
+	said, _, serveErr, reqErr := serveSession(t, session{work: time.Minute, ctrlC: 500 * time.Millisecond, timeout: time.Second})
 	if !errors.Is(serveErr, context.DeadlineExceeded) || reqErr == nil {
 		t.Errorf("serve: %v, request: %v; want a drain timeout and the request cut off", serveErr, reqErr)
 	}
-	if want := "stopped after 1s: served 1 request, 0 of them left by their client before Ctrl-C; of the 1 in flight at Ctrl-C, 1 cut off"; !strings.Contains(said, want) {
+	if strings.HasPrefix(serveErr.Error(), "shutdown:") {
+		t.Errorf("serve: %q; cmd/demo adds the pattern's name itself", serveErr)
+	}
+	if want := "stopped after 1s: served 1 request, 0 of them left by their client before Ctrl-C; of the 1 in flight at Ctrl-C, 0 finished, 0 left by their client during the drain, 1 cut off by Close"; !strings.Contains(said, want) {
+		t.Errorf("announced %q, want %q in it", said, want)
+	}
+}
+
+// A client that leaves during the drain is not one Close cut off.
+func TestServeInteractiveClientLeavesDuringDrain(t *testing.T) {
+	said, _, serveErr, reqErr := serveSession(t, session{work: time.Minute, ctrlC: 500 * time.Millisecond, leave: 800 * time.Millisecond, timeout: 5 * time.Second})
+	if serveErr != nil || !errors.Is(reqErr, context.DeadlineExceeded) {
+		t.Errorf("serve: %v, request: %v; want a clean drain and the client's own timeout", serveErr, reqErr)
+	}
+	if want := "of the 1 in flight at Ctrl-C, 0 finished, 1 left by their client during the drain, 0 cut off by Close"; !strings.Contains(said, want) {
+		t.Errorf("announced %q, want %q in it", said, want)
+	}
+}
+
+// A detached job outlives its client and the signal, not the drain: when
+// the drain gives up, Close cuts its connection and life ends the job, so
+// serveOn returns at the drain timeout (give or take the goroutines' 1ms
+// polls to go), not the job's.
+func TestServeInteractiveDetachedEndsWithTheDrain(t *testing.T) {
+	said, after, serveErr, reqErr := serveSession(t, session{work: time.Minute, ctrlC: 500 * time.Millisecond, timeout: time.Second, detached: true})
+	if !errors.Is(serveErr, context.DeadlineExceeded) || reqErr == nil || after > time.Second+10*time.Millisecond {
+		t.Errorf("serve: %v after %v, request: %v; want the drain's timeout after 1s", serveErr, after, reqErr)
+	}
+	if want := "stopped after 1s: served 1 request, 0 of them left by their client before Ctrl-C; of the 1 in flight at Ctrl-C, 0 finished, 0 left by their client during the drain, 1 cut off by Close"; !strings.Contains(said, want) {
 		t.Errorf("announced %q, want %q in it", said, want)
 	}
 }

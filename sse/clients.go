@@ -70,7 +70,8 @@ func read(ctx context.Context, body io.Reader, bufSize, want int, pace func() er
 }
 
 // The slow client's connection buffers as little as it can, and so does
-// the server's end of it, so that a client that reads slowly shows up as a
+// the server's end of it (and only of it: the slow client has a listener of
+// its own, see smallSendBuffer), so that a client that reads slowly shows up as a
 // full broker buffer after dozens of events rather than after megabytes:
 // on loopback the kernel would otherwise queue a few MB for it.
 const (
@@ -110,11 +111,15 @@ func slowPace(ctx context.Context, d time.Duration, hurry <-chan struct{}) func(
 	}
 }
 
-// smallSendBuffer is an http.Server.ConnContext that shrinks each
-// connection's send buffer (see slowSocketBuffer).
-func smallSendBuffer(ctx context.Context, c net.Conn) context.Context {
-	if tc, ok := c.(*net.TCPConn); ok {
-		_ = tc.SetWriteBuffer(slowSocketBuffer) // best effort, as above
+// smallSendBuffer returns an http.Server.ConnContext that shrinks the send
+// buffer (see slowSocketBuffer) of the connections accepted on the
+// listener at addr: the slow client's own. The fast clients' connections,
+// on another listener, keep their usual buffers, as a browser's would.
+func smallSendBuffer(addr net.Addr) func(context.Context, net.Conn) context.Context {
+	return func(ctx context.Context, c net.Conn) context.Context {
+		if tc, ok := c.(*net.TCPConn); ok && tc.LocalAddr().String() == addr.String() {
+			_ = tc.SetWriteBuffer(slowSocketBuffer) // best effort, as above
+		}
+		return ctx
 	}
-	return ctx
 }

@@ -4,39 +4,45 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // Event is one Server-Sent Event: what a browser's EventSource hands to its
 // listeners as lastEventId, type and data.
 type Event struct {
 	// ID is sent as the id: field; the client sends it back as
-	// Last-Event-ID when it reconnects. It must not contain CR, LF or NUL
-	// (a NUL makes browsers ignore the field). Empty means no id: field.
+	// Last-Event-ID when it reconnects. It must be UTF-8 without CR, LF or
+	// NUL (a NUL makes browsers ignore the field). Empty means no id: field.
 	ID string
 	// Type is sent as the event: field; empty means the default type
-	// "message". It must not contain CR or LF.
+	// "message". It must be UTF-8 without CR or LF.
 	Type string
 	// Data is any text. Each of its line breaks (CRLF, CR or LF) starts a
 	// new data: line, and the client joins them with LF, so a client gets
-	// Data back exactly, except that CRLF and CR arrive as LF: the format
-	// cannot carry a bare CR.
+	// Data back exactly, except that CRLF and CR arrive as LF (the format
+	// cannot carry a bare CR), and that the stream is always decoded as
+	// UTF-8: a browser replaces bytes that are not UTF-8 with U+FFFD.
+	// Send binary data encoded, in base64 say.
 	Data string
 }
 
 // Errors of an event that cannot be encoded without changing its meaning.
 var (
-	ErrInvalidID   = errors.New("sse: event id contains CR, LF or NUL")
-	ErrInvalidType = errors.New("sse: event type contains CR or LF")
+	ErrInvalidID   = errors.New("sse: event id contains CR, LF or NUL, or is not UTF-8")
+	ErrInvalidType = errors.New("sse: event type contains CR or LF, or is not UTF-8")
 )
 
 // Validate reports whether e can be sent as it is. The only fields a line
 // break could inject into are id and event: Data is safe whatever it holds,
-// since every line of it is sent behind its own "data: " prefix.
+// since every line of it is sent behind its own "data: " prefix. An id or
+// type that is not UTF-8 would arrive changed (see Event.Data): the id sent
+// back on a reconnect would not be the one sent, and the type would match
+// no listener.
 func (e Event) Validate() error {
-	if strings.ContainsAny(e.ID, "\r\n\x00") {
+	if strings.ContainsAny(e.ID, "\r\n\x00") || !utf8.ValidString(e.ID) {
 		return ErrInvalidID
 	}
-	if strings.ContainsAny(e.Type, "\r\n") {
+	if strings.ContainsAny(e.Type, "\r\n") || !utf8.ValidString(e.Type) {
 		return ErrInvalidType
 	}
 	return nil

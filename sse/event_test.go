@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestEncode(t *testing.T) {
@@ -41,6 +42,8 @@ func TestEncodeRejects(t *testing.T) {
 		{Event{ID: "a\x00b"}, ErrInvalidID},
 		{Event{Type: "x\nid: 3"}, ErrInvalidType},
 		{Event{Type: "x\r"}, ErrInvalidType},
+		{Event{ID: "7\xff"}, ErrInvalidID},
+		{Event{Type: "deploy\xe2\x82"}, ErrInvalidType},
 	}
 	for _, tt := range tests {
 		var b bytes.Buffer
@@ -72,11 +75,35 @@ func TestDecoderLineEndings(t *testing.T) {
 	}
 }
 
+// Browsers decode the stream as UTF-8 and replace each maximal subpart of
+// an ill-formed sequence with one U+FFFD (WHATWG Encoding, "UTF-8
+// decode"); so does the demo's decoder.
+func TestDecoderReplacesInvalidUTF8AsBrowsersDo(t *testing.T) {
+	const r = "\uFFFD"
+	for in, want := range map[string]string{
+		"a\xffb":             "a" + r + "b",
+		"\xf0\x9f\x98x":      r + "x",   // a 4-byte sequence cut short: one
+		"\xe2\x82":           r,         // at the end of the line
+		"\xed\xa0\x80":       r + r + r, // a surrogate: ED takes no A0
+		"\xe0\x80\x80":       r + r + r, // overlong: E0 takes no 80
+		"\xc0\xaf":           r + r,
+		"\xf4\x90\x80\x80":   r + r + r + r,     // above U+10FFFF
+		"ok \xef\xbf\xbd ok": "ok " + r + " ok", // a U+FFFD that was sent
+		"\xf0\x9f\x98\x80":   "\U0001F600",
+	} {
+		d := newDecoder(strings.NewReader("data: "+in+"\n\n"), 16)
+		if ev, err := d.next(); err != nil || ev.Data != want {
+			t.Errorf("data %q decoded as %q, %v; want %q", in, ev.Data, err, want)
+		}
+	}
+}
+
 // FuzzEncode checks that whatever bytes are in an event's id, type or data,
-// a client parsing the stream gets back exactly that event, and the event
-// after it untouched: a line break cannot inject a field or an event. Ids
-// and types that would need escaping are rejected instead, with nothing
-// written. Run it with: go test -fuzz=FuzzEncode ./sse/
+// a client parsing the stream gets back exactly that event (its data
+// decoded as UTF-8 as a browser decodes it), and the event after it
+// untouched: a line break cannot inject a field or an event. Ids and types
+// that would need escaping, or are not UTF-8, are rejected instead, with
+// nothing written. Run it with: go test -fuzz=FuzzEncode ./sse/
 func FuzzEncode(f *testing.F) {
 	f.Add("1", "deployment", "payments-api prod: Healthy\nrollout 3/3")
 	f.Add("", "", "")
@@ -86,12 +113,13 @@ func FuzzEncode(f *testing.F) {
 	f.Add("7", "x\rid: 8", "d")
 	f.Add(" 9", " padded", " data: nested\n\ndata: injected")
 	f.Add("\xff", "\xfe", "\xef\xbb\xbfbom\r")
+	f.Add("1", "t", "cut \xf0\x9f\x98\nsurrogate \xed\xa0\x80")
 	f.Fuzz(func(t *testing.T, id, typ, data string) {
 		ev := Event{ID: id, Type: typ, Data: data}
 		var b bytes.Buffer
 		err := Encode(&b, ev)
-		badID := strings.ContainsAny(id, "\r\n\x00")
-		badType := strings.ContainsAny(typ, "\r\n")
+		badID := strings.ContainsAny(id, "\r\n\x00") || !utf8.ValidString(id)
+		badType := strings.ContainsAny(typ, "\r\n") || !utf8.ValidString(typ)
 		switch {
 		case badID || badType:
 			if err == nil || b.Len() != 0 {
@@ -108,7 +136,10 @@ func FuzzEncode(f *testing.F) {
 
 		d := newDecoder(&b, 16)
 		want := ev
-		want.Data = strings.ReplaceAll(strings.ReplaceAll(data, "\r\n", "\n"), "\r", "\n")
+		want.Data = string(browserUTF8([]byte(strings.ReplaceAll(strings.ReplaceAll(data, "\r\n", "\n"), "\r", "\n"))))
+		if utf8.ValidString(data) && !strings.ContainsRune(data, '\r') && want.Data != data {
+			t.Fatalf("UTF-8 data without CR %q comes back as %q", data, want.Data)
+		}
 		for _, w := range []Event{want, next} {
 			got, err := d.next()
 			if err != nil || got != w {
@@ -122,7 +153,8 @@ func FuzzEncode(f *testing.F) {
 }
 
 // FuzzDecode checks that the parser ends on any input, dispatches no more
-// events than the input has blank lines, and never returns an id with a NUL.
+// events than the input has blank lines, never returns an id with a NUL,
+// and returns only UTF-8.
 func FuzzDecode(f *testing.F) {
 	f.Add("id: 1\nevent: a\ndata: x\n\n")
 	f.Add("\uFEFFdata: a\r\rdata\r\n\n: c\nid: \x00\ndata:\n\n")
@@ -138,6 +170,9 @@ func FuzzDecode(f *testing.F) {
 			n++
 			if strings.Contains(ev.ID, "\x00") {
 				t.Fatalf("id %q has a NUL", ev.ID)
+			}
+			if !utf8.ValidString(ev.ID) || !utf8.ValidString(ev.Type) || !utf8.ValidString(ev.Data) {
+				t.Fatalf("event %q is not UTF-8: a browser never sees that", ev)
 			}
 		}
 		if blanks := strings.Count(in, "\n") + strings.Count(in, "\r"); n > blanks {

@@ -52,7 +52,7 @@ func ExampleEncode() {
 	// data: checkout-web -> staging: Degraded
 	// data: id: 99
 	//
-	// sse: event id contains CR, LF or NUL
+	// sse: event id contains CR, LF or NUL, or is not UTF-8
 }
 
 // The broker is the handler of the stream; registering its Shutdown with

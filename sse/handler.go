@@ -66,14 +66,26 @@ type stream struct {
 	timeout time.Duration
 }
 
+// write writes p and flushes it within the timeout, then clears the
+// deadline. The deadline must not outlive the write: over HTTP/2 it is a
+// timer that resets the stream when it fires, written to or not, so a
+// stream silent for longer than the timeout (waiting for its keep-alive)
+// would be reset. Over HTTP/1.1 it only fails a write in progress.
 func (s stream) write(p []byte) error {
 	// A writer without deadlines (a test recorder) still streams.
 	err := s.rc.SetWriteDeadline(time.Now().Add(s.timeout))
-	if err != nil && !errors.Is(err, http.ErrNotSupported) {
+	deadlines := !errors.Is(err, http.ErrNotSupported)
+	if err != nil && deadlines {
 		return err
 	}
 	if _, err := s.w.Write(p); err != nil {
 		return err
 	}
-	return s.rc.Flush()
+	if err := s.rc.Flush(); err != nil {
+		return err
+	}
+	if deadlines {
+		return s.rc.SetWriteDeadline(time.Time{})
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"sync"
@@ -52,13 +53,16 @@ func newServer(b *Broker, addr string) *http.Server {
 
 // shutdown drains srv: Shutdown with a fresh timeout (the caller's ctx is
 // usually the one that was cancelled, and the drain needs time), then Close
-// as the fallback for whatever did not drain.
-func shutdown(srv *http.Server) {
+// as the fallback for whatever did not drain. It returns nil after a clean
+// drain, and an error wrapping context.DeadlineExceeded after the fallback.
+func shutdown(srv *http.Server) error {
 	ctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
-	if srv.Shutdown(ctx) != nil {
-		_ = srv.Close()
+	err := srv.Shutdown(ctx)
+	if err == nil {
+		return nil
 	}
+	return fmt.Errorf("drain: connections still open after %v, closed: %w", drainTimeout, errors.Join(err, srv.Close()))
 }
 
 // serve is --serve ADDR: the stream at /events and the page at /, with a
@@ -67,16 +71,19 @@ func shutdown(srv *http.Server) {
 func serve(ctx context.Context, env report.Env) error {
 	ln, err := net.Listen("tcp", env.Serve)
 	if err != nil {
-		return err
+		return fmt.Errorf("--serve: %w", err)
 	}
 	url := "http://" + ln.Addr().String()
 	env.Rec.Announce("SSE broker (slides 16-17) at " + url + "/ : open it in a browser to watch deployments live")
 	env.Rec.Announce("the stream itself: curl -N " + url + "/events ; Ctrl-C here drains, also with streams open")
-	return serveOn(ctx, ln, env.Seed, env.Scaled(time.Second))
+	return serveOn(ctx, ln, env.Seed, env.Scaled(time.Second), env.Rec.Announce)
 }
 
 // serveOn is serve on a listener it takes over, publishing every interval.
-func serveOn(ctx context.Context, ln net.Listener, seed int64, interval time.Duration) error {
+// It tells the presenter how the drain went through announce. It returns
+// nil after a clean drain, the drain's error when it fell back to Close,
+// or the listener's error if serving failed.
+func serveOn(ctx context.Context, ln net.Listener, seed int64, interval time.Duration, announce func(string)) error {
 	b := NewBroker(Config{})
 	srv := newServer(b, ln.Addr().String())
 
@@ -90,13 +97,31 @@ func serveOn(ctx context.Context, ln net.Listener, seed int64, interval time.Dur
 	case <-ctx.Done():
 	case err = <-served: // the listener failed: shut down the rest
 	}
-	shutdown(srv)
+	at, signalAt := b.Stats(), time.Now()
+	announce(fmt.Sprintf("draining: %s open; the broker's shutdown ends them, new connections are refused",
+		plural(at.Clients, "stream")))
+	derr := shutdown(srv)
 	b.Shutdown() // returns once the loop is gone; the publisher then stops
 	wg.Wait()
+	how := "every stream ended by the broker's shutdown"
+	if derr != nil {
+		how = fmt.Sprintf("the drain gave up after %v and closed what was left", drainTimeout)
+	}
+	final := b.Stats()
+	announce(fmt.Sprintf("stopped after %v: %s; %s published, %s evicted in all",
+		time.Since(signalAt).Round(time.Millisecond), how, plural(final.Published, "event"), plural(final.Evicted, "slow client")))
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
-	return err
+	return errors.Join(err, derr)
+}
+
+// plural is "1 stream" or "2 streams".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // publishEvery publishes a simulated deployment update every interval until

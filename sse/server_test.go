@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -125,7 +127,10 @@ func TestServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	served := make(chan error, 1)
-	go func() { served <- serveOn(ctx, ln, 1, 10*time.Millisecond) }()
+	var said []string // written by serveOn before it returns
+	go func() {
+		served <- serveOn(ctx, ln, 1, 10*time.Millisecond, func(line string) { said = append(said, line) })
+	}()
 
 	page := get(t, base+"/")
 	for _, id := range []string{`id="events"`, `id="clients"`, `id="evicted"`, `new EventSource("/events")`} {
@@ -154,6 +159,10 @@ func TestServe(t *testing.T) {
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("serve took %v to stop, want well under a second", d)
 	}
+	if all := strings.Join(said, "\n"); !strings.Contains(all, "draining: 1 stream open") ||
+		!strings.Contains(all, "every stream ended by the broker's shutdown") {
+		t.Errorf("announced %q, want the drain's summary", all)
+	}
 	if _, err := io.ReadAll(resp.Body); err != nil {
 		t.Errorf("open stream ended with %v, want a clean end", err)
 	}
@@ -172,4 +181,115 @@ func get(t *testing.T, url string) string {
 		t.Fatalf("GET %s: %s, %v", url, resp.Status, err)
 	}
 	return string(b)
+}
+
+// Over HTTP/2 a write deadline is a timer that resets the stream when it
+// fires, whether or not anything is being written: a stream that stays
+// silent for longer than WriteTimeout must still get its keep-alives, and
+// the events after them.
+func TestHTTP2SilentStreamOutlivesWriteTimeout(t *testing.T) {
+	b := NewBroker(Config{KeepAlive: 300 * time.Millisecond, WriteTimeout: 200 * time.Millisecond})
+	ts := httptest.NewUnstartedServer(newMux(b))
+	ts.EnableHTTP2 = true
+	ts.StartTLS()
+	defer ts.Close()
+	defer b.Shutdown() // before ts.Close: it ends the stream Close waits for
+
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	resp, err := openStream(ctx, ts.Client(), ts.URL+"/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.ProtoMajor != 2 {
+		t.Fatalf("protocol %s, want HTTP/2", resp.Proto)
+	}
+	d := newDecoder(resp.Body, 4096)
+	// Silent from the headers on: keep-alives at 300 and 600ms, each
+	// after a 200ms write deadline left set would have reset the stream.
+	for i := range 2 {
+		line, err := d.line()
+		if err != nil || string(line) != strings.TrimSuffix(keepAliveComment, "\n") {
+			t.Fatalf("line %d: %q, %v; want the keep-alive comment", i+1, line, err)
+		}
+	}
+	if err := b.Publish(t.Context(), eventType, "payments-api -> prod: Healthy"); err != nil {
+		t.Fatal(err)
+	}
+	if ev, err := d.next(); err != nil || ev.Data != "payments-api -> prod: Healthy" {
+		t.Fatalf("after the keep-alives: %q, %v; want the event", ev, err)
+	}
+}
+
+// pipeListener is a listener of in-memory connections, for a server in a
+// synctest bubble (a real socket would block virtual time).
+type pipeListener struct {
+	conns  chan net.Conn
+	once   sync.Once
+	closed chan struct{}
+}
+
+func newPipeListener() *pipeListener {
+	return &pipeListener{conns: make(chan net.Conn), closed: make(chan struct{})}
+}
+
+func (l *pipeListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *pipeListener) Close() error   { l.once.Do(func() { close(l.closed) }); return nil }
+func (l *pipeListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)} }
+
+func (l *pipeListener) dial(ctx context.Context, _, _ string) (net.Conn, error) {
+	client, server := net.Pipe()
+	select {
+	case l.conns <- server:
+		return client, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// A request that does not end by itself holds the drain to its timeout;
+// shutdown then closes it and says so, rather than reporting a clean drain.
+func TestShutdownFallsBackToClose(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ln := newPipeListener()
+		started := make(chan struct{})
+		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			close(started)
+			<-r.Context().Done() // a stream nothing ends but its connection
+		})}
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(ln) }()
+		client := &http.Client{Transport: &http.Transport{DialContext: ln.dial}}
+		defer client.CloseIdleConnections()
+		got := make(chan error, 1)
+		go func() {
+			resp, err := client.Get("http://sse.test/")
+			if err == nil {
+				_, err = io.ReadAll(resp.Body)
+				resp.Body.Close()
+			}
+			got <- err
+		}()
+		<-started
+		start := time.Now()
+		err := shutdown(srv)
+		if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) != drainTimeout {
+			t.Errorf("shutdown = %v after %v; want DeadlineExceeded after %v", err, time.Since(start), drainTimeout)
+		}
+		if err := <-got; err == nil {
+			t.Error("the request cut off by Close got a whole answer")
+		}
+		<-served
+	})
 }
