@@ -93,7 +93,7 @@ func Run(ctx context.Context, env report.Env, patterns ...string) error {
 		}
 		what := f.What
 		if p.memory {
-			what += fmt.Sprintf("; at the peak %d goroutines, %.1f MiB more stack memory", v.PeakGoroutines, v.PeakStackMiB)
+			what += fmt.Sprintf("; their stacks took %.1f MiB more memory at the peak", v.PeakStackMiB)
 		}
 		sc.Notice("slide " + p.slide + ": " + what)
 	}

@@ -24,9 +24,9 @@ func writeSummary(w io.Writer, r report.Report) {
 	tw.Flush()
 	var pairs []string
 	for _, s := range r.Summary {
-		pairs = append(pairs, fmt.Sprintf("%s -> %s", s.BeforeVariant, s.AfterVariant))
+		pairs = append(pairs, s.BeforeVariant+"->"+s.AfterVariant)
 	}
-	fmt.Fprintf(w, "  %s\n", wrap("before -> after: "+strings.Join(pairs, "; "), width-2, "  "))
+	fmt.Fprintf(w, "  %s\n", wrap("variants compared: "+strings.Join(pairs, ", "), width-2, "  "))
 	for _, s := range r.Summary {
 		if !s.MatchesSlide {
 			fmt.Fprintf(w, "  %s\n", wrap(s.Operation+": "+s.Verdict, width-2, "    "))
