@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -223,4 +224,15 @@ func settle(ctx context.Context, target int, within time.Duration) int {
 			t.Stop()
 		}
 	}
+}
+
+// requestIndex reads the demo client's ?i= (which of n requests this is),
+// answering 400 itself when it is missing or out of range.
+func requestIndex(w http.ResponseWriter, r *http.Request, n int) (int, bool) {
+	i, err := strconv.Atoi(r.URL.Query().Get("i"))
+	if err != nil || i < 0 || i >= n {
+		http.Error(w, "bad i", http.StatusBadRequest)
+		return 0, false
+	}
+	return i, true
 }

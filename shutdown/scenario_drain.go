@@ -109,9 +109,8 @@ func signalInFlight(ctx context.Context, nw network, work []time.Duration, stop 
 	dr := drainRun{before: numGoroutine()}
 	signalled := make(chan struct{}) // closed at the signal
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		i, err := strconv.Atoi(r.URL.Query().Get("i"))
-		if err != nil || i < 0 || i >= n {
-			http.Error(w, "bad i", http.StatusBadRequest)
+		i, ok := requestIndex(w, r, n)
+		if !ok {
 			return
 		}
 		p.Begin()

@@ -85,9 +85,8 @@ func leaseRequests(ctx context.Context, nw network, leaky bool, n int, job, ever
 	defer closeStop()
 
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		i, err := strconv.Atoi(r.URL.Query().Get("i"))
-		if err != nil || i < 0 || i >= n {
-			http.Error(w, "bad i", http.StatusBadRequest)
+		i, ok := requestIndex(w, r, n)
+		if !ok {
 			return
 		}
 		p.Begin()
@@ -99,6 +98,7 @@ func leaseRequests(ctx context.Context, nw network, leaky bool, n int, job, ever
 			}
 		}
 		work := func(ctx context.Context) error { return sim.Sleep(ctx, job) }
+		var err error
 		if leaky {
 			err = RunWithLeakyLease(r.Context(), every, renew, work, stop)
 		} else {
