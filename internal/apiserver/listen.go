@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -19,6 +20,13 @@ type Listener struct {
 
 	srv  *http.Server
 	done chan error // receives Serve's result once; never closed
+
+	// Handlers in flight. http.Server.Close does not wait for them, so
+	// CloseNow does; closing (under mu) stops new ones from joining
+	// after the wait has begun.
+	mu       sync.Mutex
+	closing  bool
+	handlers sync.WaitGroup
 }
 
 // Listen serves h on addr until Close. addr "127.0.0.1:0" takes a free
@@ -29,13 +37,26 @@ func Listen(addr string, h http.Handler) (*Listener, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Listener{
-		URL:  "http://" + ln.Addr().String(),
-		srv:  &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, Protocols: serverProtocols()},
-		done: make(chan error, 1),
-	}
+	l := &Listener{URL: "http://" + ln.Addr().String(), done: make(chan error, 1)}
+	l.srv = &http.Server{Handler: l.track(h), ReadHeaderTimeout: 5 * time.Second, Protocols: serverProtocols()}
 	go func() { l.done <- l.srv.Serve(ln) }() // ends when Close or CloseNow shuts srv down
 	return l, nil
+}
+
+// track counts h's calls in flight, and refuses new ones once closing.
+func (l *Listener) track(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.mu.Lock()
+		if l.closing {
+			l.mu.Unlock()
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		l.handlers.Add(1)
+		l.mu.Unlock()
+		defer l.handlers.Done()
+		h.ServeHTTP(w, r)
+	})
 }
 
 // Close stops accepting, lets requests in flight finish for at most
@@ -59,10 +80,16 @@ func (l *Listener) Close() error {
 
 // CloseNow closes the listener and every connection at once, without
 // letting requests in flight finish (their handlers see their contexts
-// cancelled), and returns once the serving goroutine has ended. It is for
-// a stop whose clients have already given up: nobody waits for an answer.
+// cancelled), and returns once those handlers and the serving goroutine
+// have ended. It is for a stop whose clients have already given up: nobody
+// waits for an answer.
 func (l *Listener) CloseNow() error {
-	return l.wait(l.srv.Close())
+	l.mu.Lock()
+	l.closing = true
+	l.mu.Unlock()
+	err := l.srv.Close()
+	l.handlers.Wait() // Close does not wait for handlers; a Run must not outlive its own
+	return l.wait(err)
 }
 
 // wait waits for Serve to return and joins its error, if unexpected, to err.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -281,16 +282,22 @@ func TestSeatBeforeToken(t *testing.T) {
 	})
 }
 
-// CloseNow does not wait for a request in flight, even over HTTP/2 with
-// a client that has cancelled it (which can keep Close waiting for its
-// whole DrainTimeout): the handler sees its context cancelled, and
-// CloseNow returns once Serve has.
+// CloseNow does not wait for a request in flight to finish, even over
+// HTTP/2 with a client that has cancelled it (which can keep Close waiting
+// for its whole DrainTimeout): the handler sees its context cancelled, and
+// CloseNow returns once that handler and Serve have ended.
 func TestListenCloseNow(t *testing.T) {
 	s := New(Config{Latency: func(string) time.Duration { return time.Hour }})
 	arrived := make(chan struct{}) // closed by the handler of the test's one request
+	var running atomic.Int64       // handlers of this listener still running
 	l, err := Listen("127.0.0.1:0", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		running.Add(1)
+		defer running.Add(-1)
 		close(arrived)
 		s.ServeHTTP(w, r)
+		// A handler that takes a while to clean up after its client
+		// is gone: CloseNow must still not return before it ends.
+		time.Sleep(50 * time.Millisecond)
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -305,6 +312,9 @@ func TestListenCloseNow(t *testing.T) {
 	start := time.Now()
 	if err := l.CloseNow(); err != nil {
 		t.Fatalf("CloseNow: %v", err)
+	}
+	if n := running.Load(); n != 0 {
+		t.Errorf("%d handlers still running after CloseNow returned", n)
 	}
 	// Not a timing claim: the bug this guards against is a wait of the
 	// whole DrainTimeout, which no machine needs to close a socket.
