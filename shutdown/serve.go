@@ -118,7 +118,13 @@ func routes(life context.Context, env report.Env) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/clusters", CancelOnDisconnect(ClusterCreation(ClusterCalls, call)))
-	mux.Handle("/deploy", Detached(life, min(env.Scaled(DeployTimeout), ServeDrainTimeout/2), steps(len(deploySteps), env.Scaled(DeployStep))))
+	// At a --scale so large that the deployment would outlast its own
+	// timeout, its steps shrink to fit in half of it: what /deploy shows
+	// is that a detached job finishes.
+	n := len(deploySteps)
+	detach := min(env.Scaled(DeployTimeout), ServeDrainTimeout/2)
+	deployStep := min(env.Scaled(DeployStep), detach/time.Duration(2*n))
+	mux.Handle("/deploy", Detached(life, detach, steps(n, deployStep)))
 	mux.Handle("/resources", CancelOnDisconnect(steps(len(deploySteps), env.Scaled(DeployStep))))
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
 		d, err := time.ParseDuration(r.URL.Query().Get("for"))

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
@@ -196,5 +197,24 @@ func TestRunServeBadAddress(t *testing.T) {
 	env.Serve = "127.0.0.1:no-such-port"
 	if err := Run(t.Context(), env); err == nil || !strings.Contains(err.Error(), "--serve") {
 		t.Errorf("Run --serve with a bad address: %v, want an error naming --serve", err)
+	}
+}
+
+// At any --scale, --serve's /deploy finishes within its detach timeout:
+// at scale 7 its eight steps would take 5.6 s against a 5 s timeout, so
+// they shrink to fit in half of it.
+func TestServeDeployFitsItsTimeout(t *testing.T) {
+	for _, scale := range []float64{0.2, 1, 7, 10} {
+		synctest.Test(t, func(t *testing.T) {
+			env := report.NewEnv(scale, 1, nil)
+			w := httptest.NewRecorder()
+			start := time.Now()
+			routes(t.Context(), env).ServeHTTP(w, httptest.NewRequest("GET", "/deploy", nil))
+			took := time.Since(start)
+			want := min(time.Duration(len(deploySteps))*env.Scaled(DeployStep), min(env.Scaled(DeployTimeout), ServeDrainTimeout/2)/2)
+			if w.Code != http.StatusOK || took != want {
+				t.Errorf("scale %v: /deploy answered %d after %v, want 200 after %v", scale, w.Code, took, want)
+			}
+		})
 	}
 }
