@@ -22,6 +22,8 @@ func notice(vs []report.Variant, got []counted, want Counts, size int) string {
 	var bad []string
 	for _, c := range got {
 		switch {
+		case c.partial && c.counts.Checked == 0:
+			parts = append(parts, fmt.Sprintf("cancelled before %s checked anything", c.name))
 		case c.partial:
 			parts = append(parts, fmt.Sprintf("cancelled during %s: partial counts %s (all %d: %s)",
 				c.name, counts(c.counts), want.Checked, counts(want)))
