@@ -153,3 +153,32 @@ func TestLeaveOperationCtrlC(t *testing.T) {
 		}
 	})
 }
+
+// A client that gives up before its request is even sent (at a tiny
+// --scale) leaves no handler to wait for: both scenarios give the request
+// arriveGrace to arrive, then report nothing done instead of hanging.
+func TestClientGivesUpBeforeSending(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		env := report.NewEnv(1, 1, nil)
+		sc := env.Rec.Scenario(pattern, "14", "test", len(deploySteps))
+		start := time.Now()
+		var sr stepRun
+		sc.Measure(t.Context(), report.Spec{Name: "deploy"}, func(ctx context.Context, p *report.Probe) []error {
+			sr = leaveOperation(ctx, newMemNet(), CancelOnDisconnect, true, len(deploySteps), DeployStep, 0, p)
+			return sr.errs
+		})
+		if took := time.Since(start); took != arriveGrace || sr.done != 0 {
+			t.Errorf("leaveOperation: %v, %d steps done; want arriveGrace (%v), none", took, sr.done, arriveGrace)
+		}
+		sc = env.Rec.Scenario(pattern, "14", "test", ClusterCalls)
+		start = time.Now()
+		var lr leaveRun
+		sc.Measure(t.Context(), report.Spec{Name: "create"}, func(ctx context.Context, p *report.Probe) []error {
+			lr = createAndLeave(ctx, newMemNet(), CancelOnDisconnect, ClusterCalls, APICallLatency, 0, p)
+			return lr.errs
+		})
+		if took := time.Since(start); took != APICallLatency+arriveGrace || lr.made != 0 {
+			t.Errorf("createAndLeave: %v, %d calls made; want one call's wait + arriveGrace, none", took, lr.made)
+		}
+	})
+}

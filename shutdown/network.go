@@ -185,6 +185,23 @@ func (t *tracker) state() trackState {
 	return t.st
 }
 
+// arriveGrace is how long a request its client gave up on may still take
+// to reach the server. At a tiny --scale the client can give up before its
+// request is even sent; then no handler ever starts, and waiting for one
+// would hang.
+const arriveGrace = time.Second
+
+// waitHandled waits until the request's handler has ended or, when none
+// has started within arriveGrace, for that long; ctx ends either wait.
+func (t *tracker) waitHandled(ctx context.Context) {
+	arrive, cancel := context.WithTimeout(ctx, arriveGrace)
+	err := t.wait(arrive, func(st trackState) bool { return st.started > 0 })
+	cancel()
+	if err == nil {
+		_ = t.wait(ctx, func(st trackState) bool { return st.active == 0 })
+	}
+}
+
 // wait blocks until cond holds or ctx is done.
 func (t *tracker) wait(ctx context.Context, cond func(trackState) bool) error {
 	for {

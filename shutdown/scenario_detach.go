@@ -116,7 +116,7 @@ func leaveOperation(ctx context.Context, nw network, serve func(Job) http.Handle
 	_ = s.call(cctx, s.client, http.MethodPost, "/deploy")
 	cancel()
 	leftAt := time.Now()
-	_ = s.track.wait(ctx, func(st trackState) bool { return st.started > 0 && st.active == 0 })
+	s.track.waitHandled(ctx)
 	// After Ctrl-C the handler may still be running: stop waits for it
 	// (ctx ends even the detached job), so the steps read below are final.
 	stop(0)

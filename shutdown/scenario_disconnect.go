@@ -108,7 +108,7 @@ func createAndLeave(ctx context.Context, nw network, serve func(Job) http.Handle
 	// One call later, is the handler still busy?
 	_ = sim.Sleep(ctx, step)
 	lr.busyHandlers = s.track.state().active
-	_ = s.track.wait(ctx, func(st trackState) bool { return st.started > 0 && st.active == 0 })
+	s.track.waitHandled(ctx)
 	// After Ctrl-C the handler may still be running: stop waits for it
 	// (ctx ends even the one that ignores its request), so the calls read
 	// below are final.
