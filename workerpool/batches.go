@@ -3,45 +3,51 @@ package workerpool
 import (
 	"context"
 	"sync"
-
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/task"
 )
 
-// Batches runs fn for items in batches of size: size goroutines start, and
-// the next batch starts only when the whole batch is done. This is the shape
-// of slides 5 and 7, corrected.
+// Batches calls fn for items in batches of size: size goroutines start, and
+// the next batch starts only when the whole batch is done. It is the shape
+// of slides 5 and 7, corrected (see the comments below for the slides'
+// bugs).
 //
-// It returns one error per item, in item order (nil for success). When ctx
-// is done, the batch in flight finishes (fn sees ctx) and the items not yet
-// started get an error wrapping ErrNotStarted. It returns a nil slice and an
-// error wrapping ErrLimit if size is below 1, and runs nothing.
+// Batches returns one Result per item, in item order. Once ctx is done, the
+// batch in flight finishes (fn sees ctx) and the items of the batches not
+// started get an error wrapping ErrNotStarted. A panic in fn is that item's
+// *PanicError. If size is below 1, nothing runs and every item's error
+// wraps ErrLimit.
 //
-// A batch waits for its slowest member: one slow item holds back size-1
-// idle slots. [Pool] and [Limit] do not; see the package's skewed scenario.
-func Batches[T any](ctx context.Context, items []T, size int, fn func(context.Context, T) error) ([]error, error) {
-	if err := checkLimit("batch size", size); err != nil {
-		return nil, err
+// A batch waits for its slowest member: one slow item holds size-1 slots
+// idle until it ends. [Window] does not.
+func Batches[T, R any](ctx context.Context, items []T, size int, fn func(context.Context, T) (R, error)) []Result[R] {
+	if rs, bad := badLimit[R]("batch size", size, len(items)); bad {
+		return rs
 	}
-	errs := make([]error, len(items))
+	rs := make([]Result[R], len(items))
+	skip := newSkip(ctx)
 	for start := 0; start < len(items); start += size {
-		if ctx.Err() != nil {
-			task.MarkNotStarted(ctx, errs[start:])
+		if skip.now() {
+			fill(rs[start:], skip.error())
 			break
 		}
-		// min: the last batch may be short. Slide 19 indexes
-		// replicaNodes[i+j] for a full batch every time and panics
-		// when the count is not a multiple of the batch size.
+		// min: the last batch may be short. Slide 19 starts a full
+		// batch every time, reads replicaNodes[i+j] past the end and
+		// panics when the count is not a multiple of the batch size.
 		end := min(start+size, len(items))
 		var wg sync.WaitGroup
 		for i := start; i < end; i++ {
-			// Bad (slide 7): err = handle(...) assigns one shared
-			// err from every goroutine: a data race, and all
-			// errors but the last are lost.
-			// Good: each goroutine writes its own errs[i].
-			// And wg.Go defers the Done that slide 23 forgets.
-			wg.Go(func() { errs[i] = task.Do(ctx, fn, items[i]) })
+			// Bad (slide 7): err = handle(...) assigns one err shared
+			// by every goroutine: a data race, in which a later success
+			// overwrites an earlier failure. Good: each goroutine
+			// writes its own rs[i].
+			wg.Go(func() {
+				if skip.now() { // Ctrl-C as the batch was starting
+					rs[i].Err = skip.error()
+					return
+				}
+				rs[i] = run(ctx, fn, items[i])
+			})
 		}
-		wg.Wait()
+		wg.Wait() // the batch's slowest member
 	}
-	return errs, nil
+	return rs
 }

@@ -3,57 +3,60 @@ package workerpool
 import (
 	"context"
 	"sync"
-
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/task"
 )
 
-// Pool runs fn for items on workers long-lived goroutines that take item
+// Pool calls fn for items on workers long-lived goroutines that take item
 // indexes from one channel: the classic worker pool, written by hand. A
-// worker that finishes takes the next item at once, so at most workers
-// items run at a time and no slot waits for a slow neighbour.
+// worker that finishes takes the next item at once, so it is the same
+// sliding window as [Window], without a goroutine per item; Window is
+// shorter and what to use, Pool shows what a window is made of.
 //
-// It returns one error per item, in item order (nil for success). When ctx
-// is done, no more items are handed out, the ones running finish (fn sees
-// ctx), and the rest get an error wrapping ErrNotStarted. It returns a nil
-// slice and an error wrapping ErrLimit if workers is below 1, and runs
-// nothing.
-func Pool[T any](ctx context.Context, items []T, workers int, fn func(context.Context, T) error) ([]error, error) {
-	if err := checkLimit("workers", workers); err != nil {
-		return nil, err
+// Pool returns one Result per item, in item order. Once ctx is done, no
+// more items are handed out, the running ones finish (fn sees ctx), and the
+// rest get an error wrapping ErrNotStarted. A panic in fn is that item's
+// *PanicError. If workers is below 1, nothing runs and every item's error
+// wraps ErrLimit.
+func Pool[T, R any](ctx context.Context, items []T, workers int, fn func(context.Context, T) (R, error)) []Result[R] {
+	if rs, bad := badLimit[R]("workers", workers, len(items)); bad {
+		return rs
 	}
-	errs := make([]error, len(items))
+	rs := make([]Result[R], len(items))
+	skip := newSkip(ctx)
+	if skip.now() { // no worker to start for nothing
+		fill(rs, skip.error())
+		return rs
+	}
 
-	// jobs carries item indexes. Owner: this function, the only sender;
-	// it closes jobs after the last send, which ends every worker's range.
-	// Unbuffered, so an index is handed out only when a worker is free.
+	// jobs carries item indexes. Owner: this function, its only sender,
+	// which closes it after the last send; that ends every worker's
+	// range. Unbuffered, so an index is handed out only when a worker is
+	// free to take it, and none waits in a buffer past a cancellation.
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range min(workers, len(items)) {
 		wg.Go(func() {
 			for i := range jobs {
-				errs[i] = task.Do(ctx, fn, items[i])
+				if skip.now() { // select may pick the send over done
+					rs[i].Err = skip.error()
+					continue
+				}
+				rs[i] = run(ctx, fn, items[i])
 			}
 		})
 	}
-
-	sent := feed(ctx, jobs, len(items))
-	close(jobs)
-	wg.Wait()
-	task.MarkNotStarted(ctx, errs[sent:])
-	return errs, nil
-}
-
-// feed sends the indexes 0..n-1 on jobs until ctx is done, and returns how
-// many it sent. Without the ctx case, a cancelled run would still hand out
-// every item, one at a time, to workers that would only turn each away
-// (task.Do starts nothing after cancellation).
-func feed(ctx context.Context, jobs chan<- int, n int) int {
-	for i := range n {
+	sent := 0
+feed:
+	for ; sent < len(items); sent++ {
 		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			return i
+		case jobs <- sent:
+		case <-skip.done: // without it, a cancelled pool hands out every item
+			break feed
 		}
 	}
-	return n
+	close(jobs)
+	wg.Wait()
+	if sent < len(items) {
+		fill(rs[sent:], skip.error())
+	}
+	return rs
 }

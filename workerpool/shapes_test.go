@@ -4,22 +4,30 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
-
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 )
 
-// runFunc is the common shape of the bounded functions.
-type runFunc func(context.Context, []int, int, func(context.Context, int) error) ([]error, error)
+// shapeFunc is the common signature of the bounded shapes.
+type shapeFunc func(context.Context, []int, int, func(context.Context, int) (int, error)) []Result[int]
 
-var bounded = map[string]runFunc{
-	"Batches": Batches[int],
-	"Pool":    Pool[int],
-	"Limit":   Limit[int],
+var bounded = map[string]shapeFunc{
+	"Batches": Batches[int, int],
+	"Window":  Window[int, int],
+	"Pool":    Pool[int, int],
+}
+
+// all is bounded plus Each, whose limit is the item count.
+func all() map[string]shapeFunc {
+	m := map[string]shapeFunc{"Each": func(ctx context.Context, items []int, _ int, fn func(context.Context, int) (int, error)) []Result[int] {
+		return Each(ctx, items, fn)
+	}}
+	for k, v := range bounded {
+		m[k] = v
+	}
+	return m
 }
 
 func seq(n int) []int {
@@ -30,39 +38,44 @@ func seq(n int) []int {
 	return s
 }
 
-// sleepEach returns work that takes d per item.
-func sleepEach(d time.Duration) func(context.Context, int) error {
-	return func(ctx context.Context, _ int) error { return sim.Sleep(ctx, d) }
+// sleep waits d or until ctx is done, and returns ctx's cause if it is.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// sleepEach returns work that takes d per item and returns the item.
+func sleepEach(d time.Duration) func(context.Context, int) (int, error) {
+	return func(ctx context.Context, i int) (int, error) { return i, sleep(ctx, d) }
 }
 
 // Slide 24's "2s": 100 triggers of exactly 100 ms, 5 at a time, take exactly
-// 2 s, whichever bounded shape runs them; unbounded takes one trigger's time.
+// 2 s, whichever bounded shape runs them; Each takes one trigger's time.
 func TestExactTimes(t *testing.T) {
-	for name, run := range bounded {
-		t.Run(name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				start := time.Now()
-				errs, err := run(t.Context(), seq(100), 5, sleepEach(100*time.Millisecond))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got := time.Since(start); got != 2*time.Second {
-					t.Errorf("100 x 100ms, 5 at a time: took %v, want exactly 2s", got)
-				}
-				assertAllOK(t, errs, 100)
-			})
-		})
-	}
-	t.Run("Unbounded", func(t *testing.T) {
+	for name, run := range all() {
+		want := 2 * time.Second
+		if name == "Each" {
+			want = 100 * time.Millisecond
+		}
 		synctest.Test(t, func(t *testing.T) {
 			start := time.Now()
-			errs := Unbounded(t.Context(), seq(100), sleepEach(100*time.Millisecond))
-			if got := time.Since(start); got != 100*time.Millisecond {
-				t.Errorf("took %v, want exactly 100ms", got)
+			rs := run(t.Context(), seq(100), 5, sleepEach(100*time.Millisecond))
+			if got := time.Since(start); got != want {
+				t.Errorf("%s: 100 x 100ms, 5 at a time: took %v, want exactly %v", name, got, want)
 			}
-			assertAllOK(t, errs, 100)
+			for i, r := range rs {
+				if r.Err != nil || r.Value != i {
+					t.Errorf("%s: item %d: %v, %v; want %d, nil", name, i, r.Value, r.Err, i)
+				}
+			}
 		})
-	})
+	}
 }
 
 // Batches wait for their slowest member; the sliding windows do not. One
@@ -73,14 +86,12 @@ func TestSlowestMember(t *testing.T) {
 	for range 9 {
 		durs = append(durs, 100*time.Millisecond)
 	}
-	work := func(ctx context.Context, i int) error { return sim.Sleep(ctx, durs[i]) }
-	want := map[string]time.Duration{"Batches": 1100 * time.Millisecond, "Pool": time.Second, "Limit": time.Second}
+	work := func(ctx context.Context, i int) (int, error) { return i, sleep(ctx, durs[i]) }
+	want := map[string]time.Duration{"Batches": 1100 * time.Millisecond, "Window": time.Second, "Pool": time.Second}
 	for name, run := range bounded {
 		synctest.Test(t, func(t *testing.T) {
 			start := time.Now()
-			if _, err := run(t.Context(), seq(10), 5, work); err != nil {
-				t.Fatal(err)
-			}
+			run(t.Context(), seq(10), 5, work)
 			if got := time.Since(start); got != want[name] {
 				t.Errorf("%s: took %v, want exactly %v", name, got, want[name])
 			}
@@ -88,23 +99,21 @@ func TestSlowestMember(t *testing.T) {
 	}
 }
 
-// No shape ever runs more than its bound at once, and a sliding window
-// keeps exactly the bound busy.
+// No shape ever runs more than its bound at once, and every one keeps
+// exactly the bound busy at its peak.
 func TestNeverAboveBound(t *testing.T) {
 	for name, run := range bounded {
 		for _, limit := range []int{1, 3, 5, 16} {
 			synctest.Test(t, func(t *testing.T) {
 				var now, peak atomic.Int64
-				work := func(ctx context.Context, i int) error {
+				work := func(ctx context.Context, i int) (int, error) {
 					n := now.Add(1)
 					defer now.Add(-1)
 					for old := peak.Load(); n > old && !peak.CompareAndSwap(old, n); old = peak.Load() {
 					}
-					return sim.Sleep(ctx, time.Duration(1+i%7)*time.Millisecond)
+					return i, sleep(ctx, time.Duration(1+i%7)*time.Millisecond)
 				}
-				if _, err := run(t.Context(), seq(50), limit, work); err != nil {
-					t.Fatal(err)
-				}
+				run(t.Context(), seq(50), limit, work)
 				if got := int(peak.Load()); got != limit {
 					t.Errorf("%s limit %d: peak in flight %d, want exactly %d", name, limit, got, limit)
 				}
@@ -116,21 +125,20 @@ func TestNeverAboveBound(t *testing.T) {
 // Every item is run exactly once and accounted for, also when the count is
 // not a multiple of the batch (slide 19's bug), and for none or one.
 func TestEveryItemOnce(t *testing.T) {
-	for name, run := range bounded {
+	for name, run := range all() {
 		for _, n := range []int{0, 1, 7, 101} {
 			t.Run(fmt.Sprintf("%s/%d", name, n), func(t *testing.T) {
 				calls := make([]atomic.Int32, n)
-				errs, err := run(t.Context(), seq(n), 5, func(_ context.Context, i int) error {
+				rs := run(t.Context(), seq(n), 5, func(_ context.Context, i int) (int, error) {
 					calls[i].Add(1)
-					return nil
+					return 2 * i, nil
 				})
-				if err != nil {
-					t.Fatal(err)
+				if len(rs) != n {
+					t.Fatalf("%d results for %d items", len(rs), n)
 				}
-				assertAllOK(t, errs, n)
 				for i := range calls {
-					if c := calls[i].Load(); c != 1 {
-						t.Errorf("item %d ran %d times, want 1", i, c)
+					if c := calls[i].Load(); c != 1 || rs[i].Value != 2*i || rs[i].Err != nil {
+						t.Errorf("item %d ran %d times, result %+v; want once, %d", i, c, rs[i], 2*i)
 					}
 				}
 			})
@@ -138,60 +146,53 @@ func TestEveryItemOnce(t *testing.T) {
 	}
 }
 
-// Each item's error lands in its own slot: none is lost or misfiled (slide
-// 7's shared err keeps one at best). A panic is that item's error.
-func TestErrorsPerItem(t *testing.T) {
+// Each item's outcome lands in its own slot: none is lost or misfiled
+// (slide 7's shared err keeps one at best). A panic is that item's error.
+func TestOutcomePerItem(t *testing.T) {
 	boom := errors.New("boom")
-	work := func(_ context.Context, i int) error {
+	work := func(_ context.Context, i int) (int, error) {
 		switch {
 		case i == 4:
 			panic("trigger 4 blew up")
 		case i%3 == 0:
-			return fmt.Errorf("item %d: %w", i, boom)
+			return 0, fmt.Errorf("item %d: %w", i, boom)
 		}
-		return nil
+		return i, nil
 	}
-	check := func(t *testing.T, errs []error) {
-		t.Helper()
-		if len(errs) != 13 {
-			t.Fatalf("got %d errors, want 13", len(errs))
-		}
-		for i, err := range errs {
+	for name, run := range all() {
+		rs := run(t.Context(), seq(13), 5, work)
+		for i, r := range rs {
+			var pe *PanicError
 			switch {
 			case i == 4:
-				if !errors.Is(err, ErrPanic) {
-					t.Errorf("item 4: %v, want ErrPanic", err)
+				if !errors.As(r.Err, &pe) || pe.Value != "trigger 4 blew up" {
+					t.Errorf("%s: item 4: %v, want its *PanicError", name, r.Err)
 				}
 			case i%3 == 0:
-				if !errors.Is(err, boom) || err.Error() != fmt.Sprintf("item %d: boom", i) {
-					t.Errorf("item %d: %v, want its own boom", i, err)
+				if !errors.Is(r.Err, boom) || r.Err.Error() != fmt.Sprintf("item %d: boom", i) {
+					t.Errorf("%s: item %d: %v, want its own boom", name, i, r.Err)
 				}
-			case err != nil:
-				t.Errorf("item %d: %v, want nil", i, err)
+			case r.Err != nil || r.Value != i:
+				t.Errorf("%s: item %d: %+v, want %d, nil", name, i, r, i)
 			}
 		}
 	}
-	for name, run := range bounded {
-		t.Run(name, func(t *testing.T) {
-			errs, err := run(t.Context(), seq(13), 5, work)
-			if err != nil {
-				t.Fatal(err)
-			}
-			check(t, errs)
-		})
-	}
-	t.Run("Unbounded", func(t *testing.T) { check(t, Unbounded(t.Context(), seq(13), work)) })
 }
 
-// A limit below 1 is an error and runs nothing (the production loop spun
-// forever on a batch size of 0).
+// A limit below 1 runs nothing and gives every item an error wrapping
+// ErrLimit (the production loop spun forever on a batch size of 0).
 func TestBadLimit(t *testing.T) {
 	for name, run := range bounded {
 		for _, limit := range []int{0, -1} {
 			called := false
-			errs, err := run(t.Context(), seq(3), limit, func(context.Context, int) error { called = true; return nil })
-			if !errors.Is(err, ErrLimit) || errs != nil || called {
-				t.Errorf("%s(limit %d) = %v, %v, called=%v; want nil, ErrLimit, not called", name, limit, errs, err, called)
+			rs := run(t.Context(), seq(3), limit, func(context.Context, int) (int, error) { called = true; return 0, nil })
+			if len(rs) != 3 || called {
+				t.Fatalf("%s(limit %d): %d results, called %v; want 3, not called", name, limit, len(rs), called)
+			}
+			for _, r := range rs {
+				if !errors.Is(r.Err, ErrLimit) {
+					t.Errorf("%s(limit %d): %v, want ErrLimit", name, limit, r.Err)
+				}
 			}
 		}
 	}
@@ -199,83 +200,62 @@ func TestBadLimit(t *testing.T) {
 
 // Cancelled at 250 ms, 100 items of 100 ms, 5 at a time: 10 finished, the 5
 // running see the cancellation, 85 never start; the call returns at 250 ms.
+// Every goroutine is blocked when the timer fires, so "no item starts after
+// the cancel" is exact: fn counts calls that begin with ctx already done.
 func TestCancel(t *testing.T) {
 	for name, run := range bounded {
 		synctest.Test(t, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), 250*time.Millisecond)
 			defer cancel()
-			start := time.Now()
-			errs, err := run(ctx, seq(100), 5, sleepEach(100*time.Millisecond))
-			if err != nil {
-				t.Fatal(err)
+			var late atomic.Int32
+			work := func(ctx context.Context, i int) (int, error) {
+				if ctx.Err() != nil {
+					late.Add(1)
+				}
+				return i, sleep(ctx, 100*time.Millisecond)
 			}
+			start := time.Now()
+			rs := run(ctx, seq(100), 5, work)
 			if got := time.Since(start); got != 250*time.Millisecond {
 				t.Errorf("%s returned after %v, want 250ms", name, got)
 			}
 			var ok, stopped, notStarted int
-			for _, err := range errs {
+			var shared error
+			for _, r := range rs {
 				switch {
-				case err == nil:
+				case r.Err == nil:
 					ok++
-				case errors.Is(err, ErrNotStarted) && errors.Is(err, context.DeadlineExceeded):
+				case errors.Is(r.Err, ErrNotStarted) && errors.Is(r.Err, context.DeadlineExceeded):
 					notStarted++
-				case errors.Is(err, context.DeadlineExceeded):
+					if shared != nil && r.Err != shared {
+						t.Errorf("%s: not-started errors are not one shared error", name)
+					}
+					shared = r.Err
+				case errors.Is(r.Err, context.DeadlineExceeded):
 					stopped++
 				default:
-					t.Errorf("%s: unexpected error %v", name, err)
+					t.Errorf("%s: unexpected error %v", name, r.Err)
 				}
 			}
-			if ok != 10 || stopped != 5 || notStarted != 85 {
-				t.Errorf("%s: ok %d, stopped %d, not started %d; want 10, 5, 85", name, ok, stopped, notStarted)
+			if ok != 10 || stopped != 5 || notStarted != 85 || late.Load() != 0 {
+				t.Errorf("%s: ok %d, stopped %d, not started %d, started after the cancel %d; want 10, 5, 85, 0",
+					name, ok, stopped, notStarted, late.Load())
 			}
 		})
 	}
 }
 
-// Slide 6's crash, exactly: 100 goroutines ask a pool of 10 connections at
-// once, each holds one for 100 ms, a caller gives up after 150 ms. Two
-// waves get a connection; the other 80 fail with ErrPoolExhausted.
-func TestUnboundedExhaustsPool(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		db := sim.NewPool(10, 150*time.Millisecond)
-		var mu sync.Mutex
-		failedAt := map[time.Duration]int{}
-		start := time.Now()
-		errs := Unbounded(t.Context(), seq(100), func(ctx context.Context, _ int) error {
-			err := db.Hold(ctx, 100*time.Millisecond)
-			if err != nil {
-				mu.Lock()
-				failedAt[time.Since(start)]++
-				mu.Unlock()
-			}
-			return err
-		})
-		var ok, exhausted int
-		for _, err := range errs {
-			switch {
-			case err == nil:
-				ok++
-			case errors.Is(err, sim.ErrPoolExhausted):
-				exhausted++
-			}
+// Each starts nothing once ctx is done, either.
+func TestEachCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	called := false
+	for _, r := range Each(ctx, seq(5), func(context.Context, int) (int, error) { called = true; return 0, nil }) {
+		if !errors.Is(r.Err, ErrNotStarted) || !errors.Is(r.Err, context.Canceled) {
+			t.Errorf("item: %v, want not started, wrapping Canceled", r.Err)
 		}
-		if ok != 20 || exhausted != 80 || failedAt[150*time.Millisecond] != 80 {
-			t.Errorf("ok %d, exhausted %d, failed at %v; want 20 ok, 80 exhausted at 150ms", ok, exhausted, failedAt)
-		}
-		if db.Peak() != 10 {
-			t.Errorf("pool peak %d, want 10", db.Peak())
-		}
-	})
-}
-
-func assertAllOK(t *testing.T, errs []error, n int) {
-	t.Helper()
-	if len(errs) != n {
-		t.Fatalf("got %d errors for %d items", len(errs), n)
 	}
-	for i, err := range errs {
-		if err != nil {
-			t.Errorf("item %d: %v", i, err)
-		}
+	if called {
+		t.Error("fn was called after the cancel")
 	}
 }

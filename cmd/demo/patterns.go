@@ -13,11 +13,11 @@ import (
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/fanout"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/hibernation"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/workerpooldemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/pitfalls"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/ratelimit"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/shutdown"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/sse"
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
 // pattern is one entry of the demo: a pattern package and how to run it.
@@ -43,8 +43,8 @@ func registry(fs *flag.FlagSet) []pattern {
 	var rl ratelimit.Options
 	rlFlags := bound(fs, rl.Bind)
 	return []pattern{
-		{name: "workerpool", slides: "3, 5-7", about: "CI triggers 100 CD pipelines: unbounded, batches, pool, limit",
-			run: workerpool.Run},
+		{name: "workerpool", slides: "3, 5-7", about: "CI triggers 100 CD pipelines: unbounded, batches, pool, window",
+			run: workerpooldemo.Run},
 		{name: "fanout", slides: "8-10", about: "status fetch: WaitGroup vs errgroup; testing 50 clusters at once",
 			run:   func(ctx context.Context, env report.Env) error { return fanout.Run(ctx, env, fo) },
 			check: func() error { return fo.Validate() }, flags: foFlags},

@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/pitfalls"
 )
@@ -100,12 +101,12 @@ func parseCommandLine(args []string) (*commandLine, error) {
 func runPatterns(ctx context.Context, opts options, chosen []pattern, stdin io.Reader, stdout, stderr io.Writer) int {
 	term := isTerminal(stdout)
 	var obs report.Observer
-	var view *textView
+	var view *render.Text
 	if !opts.json {
-		view = newTextView(stdout, term, useColor(opts, term))
-		view.step = stepper(ctx, stdout, stepLines(opts, stdin))
+		view = render.NewText(stdout, term, useColor(opts, term))
+		view.Step = stepper(ctx, stdout, stepLines(opts, stdin))
 		obs = view
-		view.start(opts)
+		view.Start(opts.scale, opts.seed)
 	}
 	env := report.NewEnv(opts.scale, opts.seed, obs)
 	env.Items, env.Workers, env.Serve = opts.items, opts.workers, opts.serve
@@ -139,7 +140,7 @@ func runPatterns(ctx context.Context, opts options, chosen []pattern, stdin io.R
 	}
 	rep := env.Rec.Report()
 	if opts.svg != "" {
-		files, err := writeSVGs(opts.svg, rep)
+		files, err := render.WriteSVGs(opts.svg, rep)
 		if err != nil {
 			fmt.Fprintf(stderr, "go-concurrency-examples: --svg: %v\n", err)
 			status = max(status, exitFailed)
@@ -153,7 +154,7 @@ func runPatterns(ctx context.Context, opts options, chosen []pattern, stdin io.R
 		}
 		return status
 	}
-	view.finish(rep)
+	view.Finish(rep)
 	return status
 }
 

@@ -62,7 +62,7 @@ func TestFullRun(t *testing.T) {
 	if code != exitOK || stderr != "" {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
-	for _, want := range []string{"scale 0.01", "== workerpool (slides 3, 5-7)", "  unbounded", "  limit", "-> batches wait"} {
+	for _, want := range []string{"scale 0.01", "== workerpool (slides 3, 5-7)", "  unbounded", "  window", "-> batches wait"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}

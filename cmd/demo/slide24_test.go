@@ -7,7 +7,7 @@ import (
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/fanout"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/hibernation"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/workerpooldemo"
 )
 
 // Slide 24 at scale 1, in virtual time: what the simulated platform gives
@@ -24,7 +24,7 @@ func TestSlide24AtScale1(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		env := report.NewEnv(1, 1, nil)
 		ctx := t.Context()
-		if err := workerpool.Run(ctx, env); err != nil {
+		if err := workerpooldemo.Run(ctx, env); err != nil {
 			t.Fatal(err)
 		}
 		if err := fanout.Run(ctx, env, fanout.Options{}); err != nil {

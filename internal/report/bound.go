@@ -38,7 +38,11 @@ func Tally(errs []error, n int) string {
 		case i >= len(errs):
 			counts["not reported"]++
 		case errs[i] != nil:
-			counts[innermost(errs[i]).Error()]++
+			k := innermost(errs[i]).Error()
+			if IsExpected(errs[i]) {
+				k += " (expected)"
+			}
+			counts[k]++
 		}
 	}
 	keys := make([]string, 0, len(counts))

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
 // SampleEvery is how often a running variant's goroutines are sampled.
@@ -28,8 +30,9 @@ type Probe struct {
 
 	series *series // written by the sampler only; read after it stopped
 
-	mu    sync.Mutex // guards notes
-	notes []string
+	mu       sync.Mutex // guards notes and watching
+	notes    []string
+	watching time.Duration
 }
 
 func newProbe(items int) *Probe { return &Probe{items: items} }
@@ -63,6 +66,25 @@ func (p *Probe) notesText() string {
 	return strings.Join(p.notes, "; ")
 }
 
+// Observing marks the time until the returned func is called as spent
+// watching, not working: the demo waiting to see whether a leaked loop
+// runs on, or shutting its own servers down. It is left out of best%.
+func (p *Probe) Observing() (end func()) {
+	start := time.Now()
+	return func() {
+		d := time.Since(start)
+		p.mu.Lock()
+		p.watching += d
+		p.mu.Unlock()
+	}
+}
+
+func (p *Probe) observed() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.watching
+}
+
 // Items is the number of items the variant has to do.
 func (p *Probe) Items() int { return p.items }
 
@@ -74,12 +96,22 @@ func (p *Probe) Inflight() int { return int(p.inflight.Load()) }
 
 // Track wraps fn so that every call is counted by p: the scenario's way of
 // measuring a pattern function without the pattern knowing about it.
-func Track[T any](p *Probe, fn func(context.Context, T) error) func(context.Context, T) error {
-	return func(ctx context.Context, item T) error {
+func Track[T, R any](p *Probe, fn func(context.Context, T) (R, error)) func(context.Context, T) (R, error) {
+	return func(ctx context.Context, item T) (R, error) {
 		p.Begin()
 		defer p.End()
 		return fn(ctx, item)
 	}
+}
+
+// Errors returns the errors of rs, one per item, in item order: what
+// Scenario.Measure wants from a run.
+func Errors[R any](rs []workerpool.Result[R]) []error {
+	errs := make([]error, len(rs))
+	for i, r := range rs {
+		errs[i] = r.Err
+	}
+	return errs
 }
 
 // sample starts the sampler goroutine. The returned stop ends it and waits

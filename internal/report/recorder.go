@@ -94,6 +94,7 @@ type Scenario struct {
 // Spec describes a variant before it runs.
 type Spec struct {
 	Name  string
+	Role  Role
 	Limit int           // most items at once; the item count if unbounded
 	Bound time.Duration // see Bound; at the run's scale
 	Notes string        // shown beside the row, before any failure tally
@@ -114,7 +115,7 @@ func (s *Scenario) Measure(ctx context.Context, spec Spec, run func(ctx context.
 	}
 	if ctx.Err() != nil {
 		end()
-		return Variant{Name: spec.Name, Limit: spec.Limit, Partial: true}
+		return Variant{Name: spec.Name, Role: spec.Role, Limit: spec.Limit, Partial: true}
 	}
 	v := measure(ctx, spec, probe, run)
 	end()
@@ -164,7 +165,7 @@ func (s *Scenario) pattern() Pattern {
 
 // measure is Measure without the bookkeeping: time, sample, count.
 func measure(ctx context.Context, spec Spec, probe *Probe, run func(context.Context, *Probe) []error) Variant {
-	v := Variant{Name: spec.Name, Limit: spec.Limit, BoundMS: ms(spec.Bound)}
+	v := Variant{Name: spec.Name, Role: spec.Role, Limit: spec.Limit, BoundMS: ms(spec.Bound)}
 	// Collect the garbage of earlier variants first: the stacks of their
 	// ended goroutines are freed only by a GC, and would count here.
 	runtime.GC()
@@ -181,19 +182,25 @@ func measure(ctx context.Context, spec Spec, probe *Probe, run func(context.Cont
 	v.PeakInflight = int(probe.peakInflight.Load())
 	v.PeakStackMiB = float64(max(probe.peakStack.Load(), stackBefore)-stackBefore) / (1 << 20)
 	v.Retries = int(probe.retries.Load())
-	v.OK, v.Failed = count(errs, probe.items)
+	v.OK, v.Failed, v.Expected = count(errs, probe.items)
+	v.ObservedMS = ms(probe.observed())
 	v.Partial = ctx.Err() != nil
 	v.Notes = joinNotes(joinNotes(spec.Notes, probe.notesText()), Tally(errs, probe.items))
 	return v
 }
 
-// count splits n items into ok and failed; an item errs does not cover
-// counts as failed, so ok+failed is always n.
-func count(errs []error, n int) (ok, failed int) {
+// count splits n items into ok and failed, and counts the expected among
+// the failed; an item errs does not cover counts as failed, so ok+failed
+// is always n.
+func count(errs []error, n int) (ok, failed, expected int) {
 	for i := range n {
-		if i < len(errs) && errs[i] == nil {
+		switch {
+		case i >= len(errs):
+		case errs[i] == nil:
 			ok++
+		case IsExpected(errs[i]):
+			expected++
 		}
 	}
-	return ok, n - ok
+	return ok, n - ok, expected
 }

@@ -42,6 +42,9 @@ type Pattern struct {
 // Variant is one measured run of one variant of a scenario.
 type Variant struct {
 	Name string `json:"name"`
+	// Role is what the variant stands for: the naive or broken shape, the
+	// slide's, or the better one. It sets the row's colour.
+	Role Role `json:"role"`
 	// WallMS is the measured wall time in real milliseconds.
 	WallMS float64 `json:"wall_ms"`
 	// BoundMS is the fastest any schedule could finish this work under
@@ -63,23 +66,48 @@ type Variant struct {
 	PeakStackMiB float64 `json:"peak_stack_mib"`
 	// OK + Failed == Items of the Pattern, always: every item is accounted
 	// for, including the ones a cancellation stopped before they started.
-	OK      int `json:"ok"`
-	Failed  int `json:"failed"`
-	Retries int `json:"retries"`
+	OK     int `json:"ok"`
+	Failed int `json:"failed"`
+	// Expected counts the failed items whose failure is the scenario's
+	// point, not the variant's fault: calls rightly not made after the
+	// client left, clusters that are down, a slow client evicted on
+	// purpose. They are in Failed too. See [Expected].
+	Expected int `json:"expected,omitempty"`
+	Retries  int `json:"retries"`
 	// Partial is true when the run was cancelled while this variant ran.
 	Partial bool   `json:"partial,omitempty"`
 	Notes   string `json:"notes,omitempty"`
 	// Samples are the goroutines and items in flight over time: the
 	// sparkline under the row and the --svg chart.
 	Samples *Samples `json:"samples,omitempty"`
+	// ObservedMS is the part of WallMS the demo spent watching rather than
+	// working (the leak scenario's watch for leaked loops, the SSE
+	// scenario's shutdown): it is left out of Efficiency.
+	ObservedMS float64 `json:"observed_ms,omitempty"`
 }
 
-// Efficiency is BoundMS / WallMS: 1 means no schedule could have done better.
+// Role is what a variant stands for in its scenario.
+type Role string
+
+// The roles. A variant with failures it was not expected to have is never
+// the better one, whatever its role; see Variant.Unexpected.
+const (
+	Bad   Role = "bad"   // the naive or broken shape: the problem
+	Slide Role = "slide" // the slide's shape, corrected where it was wrong
+	Fix   Role = "fix"   // the better one
+)
+
+// Unexpected is the number of failed items whose failure was not expected.
+func (v Variant) Unexpected() int { return v.Failed - v.Expected }
+
+// Efficiency is BoundMS over the time the variant worked (WallMS less
+// ObservedMS): 1 means no schedule could have done better.
 func (v Variant) Efficiency() float64 {
-	if v.WallMS <= 0 {
+	worked := v.WallMS - v.ObservedMS
+	if worked <= 0 {
 		return 0
 	}
-	return v.BoundMS / v.WallMS
+	return v.BoundMS / worked
 }
 
 // SummaryRow is one row of slide 24, measured in this run.

@@ -60,14 +60,14 @@ func TestMeasure(t *testing.T) {
 		sc := env.Rec.Scenario("demo", "1", "three items", 3)
 		v := sc.Measure(t.Context(), Spec{Name: "two at once", Limit: 2, Bound: 200 * time.Millisecond},
 			func(ctx context.Context, p *Probe) []error {
-				work := Track(p, func(ctx context.Context, d time.Duration) error {
+				work := Track(p, func(ctx context.Context, d time.Duration) (struct{}, error) {
 					time.Sleep(d)
-					return nil
+					return struct{}{}, nil
 				})
 				p.Note("one item forgotten")
 				done := make(chan error, 2)
-				go func() { done <- work(ctx, 100*time.Millisecond) }()
-				go func() { done <- work(ctx, 300*time.Millisecond) }()
+				go func() { _, err := work(ctx, 100*time.Millisecond); done <- err }()
+				go func() { _, err := work(ctx, 300*time.Millisecond); done <- err }()
 				return []error{<-done, <-done} // the third item is left out
 			})
 		if v.WallMS != 300 || v.BoundMS != 200 || v.PeakInflight != 2 || v.OK != 2 || v.Failed != 1 || v.Partial {

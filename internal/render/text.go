@@ -1,4 +1,4 @@
-package main
+package render
 
 import (
 	"fmt"
@@ -10,22 +10,22 @@ import (
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 )
 
-// textView renders a run for people: a heading per scenario, a row per
+// Text renders a run for people: a heading per scenario, a row per
 // variant the moment it is measured, the line to notice, and the slide-24
 // table at the end. It is the report.Observer of a run without --json.
 //
 // Rows use fixed column widths instead of text/tabwriter so each one can be
 // printed as soon as its variant ends: on stage the table grows live.
-type textView struct {
+type Text struct {
 	w     io.Writer
 	term  bool // live progress only on a terminal
 	color bool
 
 	mu sync.Mutex // guards w: the progress goroutine writes too
 
-	// step, set in --step mode, pauses before every variant but the
+	// Step, set in --step mode, pauses before every variant but the
 	// first, until the presenter presses Enter.
-	step    func(next string)
+	Step    func(next string)
 	started bool // a variant has run: the next one pauses
 
 	// The scenario's highest goroutine and in-flight peaks so far: the
@@ -33,8 +33,10 @@ type textView struct {
 	topG, topIn int
 }
 
-func newTextView(w io.Writer, term, color bool) *textView {
-	return &textView{w: w, term: term, color: color}
+// NewText returns a Text that writes to w: with live progress when term is
+// set (w is a terminal), in colour when color is.
+func NewText(w io.Writer, term, color bool) *Text {
+	return &Text{w: w, term: term, color: color}
 }
 
 // width is the projector's: every line but a long note fits in it.
@@ -49,34 +51,35 @@ var columns = []struct {
 	{"goroutines", 11, true}, {"in-flight", 10, true}, {"ok", 8, true}, {"failed", 8, true},
 }
 
-func (t *textView) printf(format string, args ...any) {
+func (t *Text) printf(format string, args ...any) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	fmt.Fprintf(t.w, format, args...)
 }
 
-func (t *textView) start(o options) {
+// Start prints the run's title line.
+func (t *Text) Start(scale float64, seed int64) {
 	t.printf("%s scale %g (slide latencies x %g), seed %d\n",
-		t.paint(bold, "Go Concurrency at Scale: live measurements"), o.scale, o.scale, o.seed)
+		t.paint(bold, "Go Concurrency at Scale: live measurements"), scale, scale, seed)
 }
 
 // ScenarioStart prints the heading and the column titles.
-func (t *textView) ScenarioStart(p report.Pattern) {
+func (t *Text) ScenarioStart(p report.Pattern) {
 	t.topG, t.topIn = 0, 0
 	slides := "slides"
 	if !strings.ContainsAny(p.Slides, "-,") {
 		slides = "slide"
 	}
-	head := wrap(fmt.Sprintf("== %s (%s %s): %s", p.Pattern, slides, p.Slides, p.Scenario), width, "   ")
+	head := Wrap(fmt.Sprintf("== %s (%s %s): %s", p.Pattern, slides, p.Slides, p.Scenario), width, "   ")
 	t.printf("\n%s\n%s\n", t.paint(cyan, head), t.paint(dim, t.row(titles(), "notes")))
 }
 
 // VariantStart pauses for Enter in --step mode, then shows live progress on
 // a terminal once a variant has run for about a second; the returned end
 // stops it and clears its line.
-func (t *textView) VariantStart(p report.Pattern, name string, probe *report.Probe) (end func()) {
-	if t.step != nil && t.started {
-		t.step(name)
+func (t *Text) VariantStart(p report.Pattern, name string, probe *report.Probe) (end func()) {
+	if t.Step != nil && t.started {
+		t.Step(name)
 	}
 	t.started = true
 	if !t.term {
@@ -94,7 +97,7 @@ func (t *textView) VariantStart(p report.Pattern, name string, probe *report.Pro
 	}
 }
 
-func (t *textView) progress(name string, probe *report.Probe, quit <-chan struct{}) {
+func (t *Text) progress(name string, probe *report.Probe, quit <-chan struct{}) {
 	select {
 	case <-time.After(time.Second):
 	case <-quit:
@@ -120,8 +123,8 @@ func (t *textView) progress(name string, probe *report.Probe, quit <-chan struct
 
 // VariantEnd prints the variant's row. Its notes follow on the same line
 // when they fit the projector's width, else on the next line.
-func (t *textView) VariantEnd(p report.Pattern, v report.Variant) {
-	bound, best := dur(v.BoundMS), fmt.Sprintf("%.0f%%", 100*v.Efficiency())
+func (t *Text) VariantEnd(p report.Pattern, v report.Variant) {
+	bound, best := Dur(v.BoundMS), fmt.Sprintf("%.0f%%", 100*v.Efficiency())
 	if v.BoundMS == 0 {
 		bound, best = "-", "-" // no work with a duration to bound
 	}
@@ -130,7 +133,7 @@ func (t *textView) VariantEnd(p report.Pattern, v report.Variant) {
 		// The bound is for all the items; a cut-short run has none.
 		bound, best, notes = "-", "-", joinNotes("INTERRUPTED", notes)
 	}
-	cells := []string{v.Name, dur(v.WallMS), bound, best,
+	cells := []string{v.Name, Dur(v.WallMS), bound, best,
 		fmt.Sprint(v.PeakGoroutines), fmt.Sprint(v.PeakInflight), fmt.Sprint(v.OK), fmt.Sprint(v.Failed)}
 	line := t.row(cells, "")
 	switch {
@@ -138,7 +141,7 @@ func (t *textView) VariantEnd(p report.Pattern, v report.Variant) {
 	case !t.term || len(line)+2+len(notes) <= width:
 		line += "  " + notes
 	default:
-		line += "\n" + truncate("      "+notes, width)
+		line += "\n      " + Wrap(notes, width-6, "      ")
 	}
 	color := green
 	if v.Failed > 0 {
@@ -161,38 +164,18 @@ func joinNotes(a, b string) string {
 
 // Notice prints the line to notice under the table, wrapped to the
 // projector's width.
-func (t *textView) Notice(p report.Pattern, line string) {
-	t.printf("%s %s\n", t.paint(yellow, "->"), wrap(line, width-3, "   "))
-}
-
-// wrap breaks s at spaces into lines of at most n characters, indenting
-// every line after the first; a word longer than n stands alone.
-func wrap(s string, n int, indent string) string {
-	var b strings.Builder
-	col := 0
-	for i, w := range strings.Fields(s) {
-		switch {
-		case i == 0:
-		case col+1+len([]rune(w)) > n:
-			b.WriteString("\n" + indent)
-			col = 0
-		default:
-			b.WriteByte(' ')
-			col++
-		}
-		b.WriteString(w)
-		col += len([]rune(w))
-	}
-	return b.String()
+func (t *Text) Notice(p report.Pattern, line string) {
+	t.printf("%s %s\n", t.paint(yellow, "->"), Wrap(line, width-3, "   "))
 }
 
 // Announce prints a line that belongs to no table.
-func (t *textView) Announce(line string) {
+func (t *Text) Announce(line string) {
 	t.printf("%s\n", t.paint(yellow, line))
 }
 
-// finish prints the slide-24 table, if the run measured any of its rows.
-func (t *textView) finish(r report.Report) {
+// Finish prints the end of the run: the slide-24 table, if the run
+// measured any of its rows.
+func (t *Text) Finish(r report.Report) {
 	if r.Interrupted {
 		t.printf("\n%s\n", t.paint(red, "Interrupted: the figures above are what was measured before Ctrl-C."))
 	}
@@ -213,7 +196,7 @@ func titles() []string {
 }
 
 // row lays cells out in the fixed columns, then the free-width last cell.
-func (t *textView) row(cells []string, last string) string {
+func (t *Text) row(cells []string, last string) string {
 	var b strings.Builder
 	b.WriteString("  ")
 	for i, c := range columns {
@@ -226,25 +209,4 @@ func (t *textView) row(cells []string, last string) string {
 	b.WriteString(" ")
 	b.WriteString(last)
 	return strings.TrimRight(b.String(), " ")
-}
-
-// dur renders milliseconds for the back row: 412ms, 2.01s, 25.1s.
-func dur(ms float64) string {
-	switch {
-	case ms < 1000:
-		return fmt.Sprintf("%.0fms", ms)
-	case ms < 10_000:
-		return fmt.Sprintf("%.2fs", ms/1000)
-	}
-	return fmt.Sprintf("%.1fs", ms/1000)
-}
-
-func truncate(s string, n int) string {
-	if n < 2 {
-		return ""
-	}
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }

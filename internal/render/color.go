@@ -1,8 +1,8 @@
-package main
+package render
 
 import "runtime"
 
-// ANSI colours, used only when textView.color is set.
+// ANSI colours, used only when Text.color is set.
 const (
 	bold   = "1"
 	dim    = "2"
@@ -14,7 +14,7 @@ const (
 
 // paint wraps s in a colour when colour is on. Whole lines are painted, so
 // the escape codes never upset the column widths.
-func (t *textView) paint(code, s string) string {
+func (t *Text) paint(code, s string) string {
 	if !t.color {
 		return s
 	}

@@ -1,14 +1,16 @@
-package workerpool
+package workerpooldemo
 
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
 // The scenario at scale 1, in virtual time: the figures are exact.
@@ -37,7 +39,7 @@ func TestRun(t *testing.T) {
 		if got, want := trig["batches"].WallMS, ms(sim.Batched(holds, BatchSize)); got != want {
 			t.Errorf("batches took %vms, want the sum of each batch's slowest: %vms", got, want)
 		}
-		for _, name := range []string{"batches", "pool", "limit"} {
+		for _, name := range []string{"batches", "pool", "window"} {
 			if v := trig[name]; v.Failed != 0 || v.PeakInflight != BatchSize {
 				t.Errorf("%s: %d failed, %d in flight; want 0 and %d", name, v.Failed, v.PeakInflight, BatchSize)
 			}
@@ -47,8 +49,8 @@ func TestRun(t *testing.T) {
 		if got, want := skew["batches"].WallMS, ms(sim.Batched(durs, BatchSize)); got != want {
 			t.Errorf("skewed batches took %vms, want %vms", got, want)
 		}
-		if b, l := skew["batches"].Efficiency(), skew["limit"].Efficiency(); b >= l {
-			t.Errorf("skewed: batches efficiency %.2f >= limit's %.2f", b, l)
+		if b, w := skew["batches"].Efficiency(), skew["window"].Efficiency(); b >= w {
+			t.Errorf("skewed: batches efficiency %.2f >= window's %.2f", b, w)
 		}
 		if r.Patterns[0].Notice == "" || r.Patterns[1].Notice == "" {
 			t.Error("a scenario has no notice")
@@ -74,6 +76,46 @@ func TestRunCancelled(t *testing.T) {
 		last := p.Variants[len(p.Variants)-1]
 		if last.Name != "batches" || !last.Partial || last.OK+last.Failed != p.Items {
 			t.Errorf("last variant %+v; want batches, partial, all items accounted", last)
+		}
+	})
+}
+
+// Slide 6's crash, exactly: 100 goroutines ask a pool of 10 connections at
+// once, each holds one for 100 ms, a caller gives up after 150 ms. Two
+// waves get a connection; the other 80 fail with ErrPoolExhausted, at 150 ms.
+func TestUnboundedExhaustsPool(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		db := sim.NewPool(10, 150*time.Millisecond)
+		var mu sync.Mutex
+		failedAt := map[time.Duration]int{}
+		start := time.Now()
+		ps := make([]pipeline, 100)
+		for i := range ps {
+			ps[i] = pipeline{id: i + 1, hold: 100 * time.Millisecond}
+		}
+		rs := workerpool.Each(t.Context(), ps, func(ctx context.Context, p pipeline) (int, error) {
+			id, err := trigger(db)(ctx, p)
+			if err != nil {
+				mu.Lock()
+				failedAt[time.Since(start)]++
+				mu.Unlock()
+			}
+			return id, err
+		})
+		var ok, exhausted int
+		for _, r := range rs {
+			switch {
+			case r.Err == nil:
+				ok++
+			case errors.Is(r.Err, sim.ErrPoolExhausted):
+				exhausted++
+			}
+		}
+		if ok != 20 || exhausted != 80 || failedAt[150*time.Millisecond] != 80 {
+			t.Errorf("ok %d, exhausted %d, failed at %v; want 20 ok, 80 exhausted at 150ms", ok, exhausted, failedAt)
+		}
+		if db.Peak() != 10 {
+			t.Errorf("pool peak %d, want 10", db.Peak())
 		}
 	})
 }

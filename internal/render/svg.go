@@ -1,4 +1,4 @@
-package main
+package render
 
 import (
 	"fmt"
@@ -12,9 +12,9 @@ import (
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 )
 
-// writeSVGs writes one chart per scenario into dir: goroutines and items in
+// WriteSVGs writes one chart per scenario into dir: goroutines and items in
 // flight over time, one line per variant, for pasting onto a slide.
-func writeSVGs(dir string, r report.Report) ([]string, error) {
+func WriteSVGs(dir string, r report.Report) ([]string, error) {
 	var files []string
 	seen := map[string]int{}
 	for _, p := range r.Patterns {

@@ -1,4 +1,4 @@
-package main
+package render
 
 import (
 	"fmt"
@@ -18,18 +18,18 @@ func writeSummary(w io.Writer, r report.Report) {
 	fmt.Fprintln(tw, "  operation\tmeasured\tgain\tat scale 1\tslide 24")
 	for _, s := range r.Summary {
 		fmt.Fprintf(tw, "  %s\t%s->%s\t%s\t%s->%s\t%s\n",
-			s.Operation, dur(s.BeforeMS), dur(s.AfterMS),
-			improvement(s), dur(s.Scale1BeforeMS), dur(s.Scale1AfterMS), s.SlideClaim)
+			s.Operation, Dur(s.BeforeMS), Dur(s.AfterMS),
+			improvement(s), Dur(s.Scale1BeforeMS), Dur(s.Scale1AfterMS), s.SlideClaim)
 	}
 	tw.Flush()
 	var pairs []string
 	for _, s := range r.Summary {
 		pairs = append(pairs, s.BeforeVariant+"->"+s.AfterVariant)
 	}
-	fmt.Fprintf(w, "  %s\n", wrap("variants compared: "+strings.Join(pairs, ", "), width-2, "  "))
+	fmt.Fprintf(w, "  %s\n", Wrap("variants compared: "+strings.Join(pairs, ", "), width-2, "  "))
 	for _, s := range r.Summary {
 		if !s.MatchesSlide {
-			fmt.Fprintf(w, "  %s\n", wrap(s.Operation+": "+s.Verdict, width-2, "    "))
+			fmt.Fprintf(w, "  %s\n", Wrap(s.Operation+": "+s.Verdict, width-2, "    "))
 		}
 	}
 }
