@@ -15,13 +15,14 @@ type Counts struct {
 	Checked         uint64 // checks that answered, whatever the verdict
 }
 
-// Counter is slide 19's two counters, safe to update from many goroutines.
+// Counter is slide 19's two counters, safe to update from many goroutines:
+// the zero Counter is ready to use. Do not copy one after first use (go vet
+// checks).
 //
 // The slide declares them as plain uint64 and updates them with
 // atomic.AddUint64(&canBeHibernated, 1): correct, but nothing stops the
 // next line from reading canBeHibernated without atomic.LoadUint64, which
-// is a data race. atomic.Uint64 has no non-atomic way in. The zero Counter
-// is ready to use; do not copy one after first use (go vet checks).
+// is a data race. atomic.Uint64 has no non-atomic way in.
 type Counter struct {
 	canBeHibernated atomic.Uint64
 	hibernated      atomic.Uint64
@@ -40,7 +41,8 @@ func (c *Counter) Record(v Verdict) {
 }
 
 // Counts returns the totals so far. Read while checks run, each total is
-// exact at its own moment; once every check has returned, all are final.
+// exact at its own moment, not all three at the same one; once every check
+// has returned, all three are final.
 func (c *Counter) Counts() Counts {
 	return Counts{
 		CanBeHibernated: c.canBeHibernated.Load(),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/hibernation"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
 type node struct {
@@ -12,16 +13,17 @@ type node struct {
 	replicas int // -1: not a workload
 }
 
-// check is a stand-in for the Kubernetes API call.
-func check(_ context.Context, n node) (hibernation.Verdict, error) {
+// checkNode is a stand-in for the Kubernetes API call of slide 19.
+func checkNode(_ context.Context, n node) (hibernation.Verdict, error) {
 	if n.replicas < 0 {
 		return hibernation.Verdict{}, nil
 	}
 	return hibernation.Verdict{CanHibernate: n.replicas > 0, Hibernated: n.replicas == 0}, nil
 }
 
-// nodes is 97 resources: not a multiple of 10, which crashes slide 19.
-func nodes() []node {
+// replicaNodes is 97 resources: not a multiple of 10, which crashes the
+// slide's loop.
+func replicaNodes() []node {
 	ns := make([]node, 97)
 	for i := range ns {
 		ns[i] = node{name: fmt.Sprint("deploy-", i), replicas: i%3 - 1}
@@ -29,35 +31,36 @@ func nodes() []node {
 	return ns
 }
 
-func ExampleBatches() {
+// Slide 19, corrected: batches of 10 (the last one short), the counters as
+// typed atomics, and every check's own outcome kept.
+func Example() {
 	var c hibernation.Counter
-	errs, err := hibernation.Batches(context.Background(), nodes(), 10, func(ctx context.Context, n node) error {
-		v, err := check(ctx, n)
+	rs := workerpool.Batches(context.Background(), replicaNodes(), 10, func(ctx context.Context, n node) (hibernation.Verdict, error) {
+		v, err := checkNode(ctx, n)
 		if err == nil {
 			c.Record(v)
 		}
-		return err
+		return v, err
 	})
-	fmt.Println(len(errs), err)
+	fmt.Println(len(rs), "results")
 	fmt.Printf("%+v\n", c.Counts())
 	// Output:
-	// 97 <nil>
+	// 97 results
 	// {CanBeHibernated:32 Hibernated:32 Checked:97}
 }
 
-func ExampleWindow() {
+// The same with a sliding window: a check starts as soon as one ends.
+func Example_window() {
 	var c hibernation.Counter
-	_, err := hibernation.Window(context.Background(), nodes(), 10, func(ctx context.Context, n node) error {
-		v, err := check(ctx, n)
+	workerpool.Window(context.Background(), replicaNodes(), 10, func(ctx context.Context, n node) (hibernation.Verdict, error) {
+		v, err := checkNode(ctx, n)
 		if err == nil {
 			c.Record(v)
 		}
-		return err
+		return v, err
 	})
-	fmt.Println(err)
 	fmt.Printf("%+v\n", c.Counts())
 	// Output:
-	// <nil>
 	// {CanBeHibernated:32 Hibernated:32 Checked:97}
 }
 
@@ -69,11 +72,4 @@ func ExampleCounter() {
 	fmt.Printf("%+v\n", c.Counts())
 	// Output:
 	// {CanBeHibernated:1 Hibernated:1 Checked:3}
-}
-
-func ExampleBatches_badSize() {
-	_, err := hibernation.Batches(context.Background(), nodes(), 0, func(context.Context, node) error { return nil })
-	fmt.Println(err)
-	// Output:
-	// hibernation: size must be at least 1 (size 0)
 }

@@ -11,7 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/fanout"
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/hibernation"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/hibernationdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/workerpooldemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/pitfalls"
@@ -56,7 +56,7 @@ func registry(fs *flag.FlagSet) []pattern {
 		{name: "sse", slides: "16-17", about: "SSE broker: a slow client is evicted, not waited for",
 			run: sse.Run, serves: true},
 		{name: "hibernation", slides: "18-20", about: "100 resources in batches of 10; atomic counters",
-			run: hibernation.Run},
+			run: hibernationdemo.Run},
 		{name: "pitfalls", slides: "3, 7, 19, 22, 23", about: "the slides' bugs, run for real (not in the full run)",
 			run: func(ctx context.Context, env report.Env) error { return pitfalls.Run(ctx, env) }, extra: true},
 	}

@@ -5,7 +5,7 @@ import (
 	"testing/synctest"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/fanout"
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/hibernation"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/hibernationdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/workerpooldemo"
 )
@@ -30,7 +30,7 @@ func TestSlide24AtScale1(t *testing.T) {
 		if err := fanout.Run(ctx, env, fanout.Options{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := hibernation.Run(ctx, env); err != nil {
+		if err := hibernationdemo.Run(ctx, env); err != nil {
 			t.Fatal(err)
 		}
 		type row struct {

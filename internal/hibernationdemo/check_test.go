@@ -1,4 +1,4 @@
-package hibernation
+package hibernationdemo
 
 import (
 	"context"
@@ -9,28 +9,26 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/hibernation"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
-// shape is one way of running the checks, as the scenario's variants are.
-type shape struct {
-	name string
-	run  func(context.Context, []Resource, int, func(context.Context, Resource) error) ([]error, error)
-}
-
-var shapes = []shape{{"sequential", sequential}, {"batches", Batches[Resource]}, {"window", Window[Resource]}}
+// shapes are the scenario's variants.
+var shapes = variants(BatchSize)
 
 // count runs the check over rs with one shape and fresh counters.
-func count(ctx context.Context, s shape, rs []Resource, size int) (Counts, []error, error) {
-	var c Counter
-	errs, err := s.run(ctx, rs, size, func(ctx context.Context, r Resource) error {
+func count(ctx context.Context, s variant, rs []Resource, size int) (hibernation.Counts, []error, error) {
+	var c hibernation.Counter
+	rs2 := s.run(ctx, rs, size, func(ctx context.Context, r Resource) (hibernation.Verdict, error) {
 		v, err := checkNode(ctx, r)
 		if err == nil {
 			c.Record(v)
 		}
-		return err
+		return v, err
 	})
-	return c.Counts(), errs, err
+	return c.Counts(), report.Errors(rs2), nil
 }
 
 func TestCountersAreExact(t *testing.T) {
@@ -121,38 +119,6 @@ func sum(ds []time.Duration) (t time.Duration) {
 	return t
 }
 
-func TestSizeBelowOneIsAnError(t *testing.T) {
-	for _, f := range []func(context.Context, []int, int, func(context.Context, int) error) ([]error, error){Batches[int], Window[int]} {
-		called := false
-		errs, err := f(t.Context(), []int{1, 2}, 0, func(context.Context, int) error { called = true; return nil })
-		if !errors.Is(err, ErrSize) || errs != nil || called {
-			t.Errorf("size 0: %v, %v, called %v; want nil, ErrSize, false", errs, err, called)
-		}
-	}
-}
-
-func TestAPanickingCheckIsItsOwnError(t *testing.T) {
-	fn := func(_ context.Context, i int) error {
-		if i == 3 {
-			panic("bad node")
-		}
-		return nil
-	}
-	for name, f := range map[string]func(context.Context, []int, int, func(context.Context, int) error) ([]error, error){
-		"batches": Batches[int], "window": Window[int],
-	} {
-		errs, err := f(t.Context(), []int{0, 1, 2, 3, 4}, 2, fn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, e := range errs {
-			if (i == 3) != errors.Is(e, ErrPanic) {
-				t.Errorf("%s: item %d: %v", name, i, e)
-			}
-		}
-	}
-}
-
 func TestCancellingStopsTheRemainingChecks(t *testing.T) {
 	for _, s := range shapes {
 		synctest.Test(t, func(t *testing.T) {
@@ -173,7 +139,7 @@ func TestCancellingStopsTheRemainingChecks(t *testing.T) {
 				switch {
 				case e == nil:
 					ok++
-				case errors.Is(e, ErrNotStarted):
+				case errors.Is(e, workerpool.ErrNotStarted):
 					notStarted++
 				case !errors.Is(e, context.Canceled):
 					t.Errorf("%s: unexpected %v", s.name, e)

@@ -1,17 +1,15 @@
-package hibernation
+package hibernationdemo
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 )
@@ -61,12 +59,11 @@ func TestRunMeasuresTheSlide(t *testing.T) {
 	if s.WallMS < 4900 || s.WallMS > 5100 || b.WallMS < 500 || b.WallMS > 560 {
 		t.Errorf("sequential %.0f ms, batches %.0f ms: want about 5 s and 500 ms", s.WallMS, b.WallMS)
 	}
-	if !strings.Contains(p.Notice, "every variant counted "+counts(truth(rs))+": the truth") {
+	if !strings.Contains(p.Notice, "every variant counted "+render.HibernationCounts(truth(rs))+": the truth") {
 		t.Errorf("notice %q: want the counts checked against the truth", p.Notice)
 	}
 	w, _ := report.Find(p.Variants, "window")
-	if want := fmt.Sprintf("batches of 10: %s, %s one at a time (%s); a window of 10: %s, %s",
-		dur(b.WallMS), faster(s.WallMS, b.WallMS), dur(s.WallMS), dur(w.WallMS), windowVsBatches(b.WallMS, w.WallMS)); !strings.HasPrefix(p.Notice, want) {
+	if want := fmt.Sprintf("batches of 10: %s, ", render.Dur(b.WallMS)); !strings.HasPrefix(p.Notice, want) || !strings.Contains(p.Notice, "a window of 10: "+render.Dur(w.WallMS)) {
 		t.Errorf("notice\n got %q\nwant prefix %q", p.Notice, want)
 	}
 	if !strings.Contains(p.Notice, "faster than one at a time") {
@@ -85,31 +82,6 @@ func TestOneResourceIsNoFaster(t *testing.T) {
 	if !strings.Contains(p.Notice, "no faster than one at a time") ||
 		!strings.Contains(p.Notice, "no faster than the batches") || strings.Contains(p.Notice, "x faster") {
 		t.Errorf("notice %q: one resource is one call whatever the shape", p.Notice)
-	}
-}
-
-func TestTheNoticeComparesTheFigures(t *testing.T) {
-	for _, tc := range []struct {
-		before, after float64
-		want          string
-	}{
-		{1000, 100, "10.0x faster than"}, {100, 102, "no faster than"}, {60, 100, "1.7x slower than"},
-	} {
-		if got := faster(tc.before, tc.after); got != tc.want {
-			t.Errorf("faster(%v, %v) = %q, want %q", tc.before, tc.after, got, tc.want)
-		}
-	}
-	for _, tc := range []struct {
-		batches, window float64
-		want            string
-	}{
-		{110, 100, "9% faster than the batches: no waiting for the slowest of each batch"},
-		{100, 101, "no faster than the batches (within 5%)"},
-		{100, 300, "200% slower than the batches here"},
-	} {
-		if got := windowVsBatches(tc.batches, tc.window); got != tc.want {
-			t.Errorf("windowVsBatches(%v, %v) = %q, want %q", tc.batches, tc.window, got, tc.want)
-		}
 	}
 }
 
@@ -165,48 +137,4 @@ func TestRunReportsPartialCountsWhenCancelled(t *testing.T) {
 			t.Errorf("notice %q: want partial counts, no claim of the truth", p.Notice)
 		}
 	})
-}
-
-// TestSlide19ShapeWorksForFullBatches: with a multiple of the batch size
-// the slide's loop checks every node once, which is how it passed review.
-func TestSlide19ShapeWorksForFullBatches(t *testing.T) {
-	var calls atomic.Int64
-	seen := make([]atomic.Bool, 100)
-	nodes := make([]int, 100)
-	for i := range nodes {
-		nodes[i] = i
-	}
-	batchesSlide19(nodes, 10, func(i int) {
-		calls.Add(1)
-		seen[i].Store(true)
-	})
-	if calls.Load() != 100 {
-		t.Errorf("%d checks, want 100", calls.Load())
-	}
-	for i := range seen {
-		if !seen[i].Load() {
-			t.Errorf("node %d never checked", i)
-		}
-	}
-}
-
-// TestSlide19ShapePanicsPastTheEnd runs the slide's loop over 97 nodes in
-// a child process: the panic is in a goroutine, so it kills the process
-// and no recover in the test could catch it.
-func TestSlide19ShapePanicsPastTheEnd(t *testing.T) {
-	if os.Getenv("HIBERNATION_SLIDE19_CHILD") == "1" {
-		batchesSlide19(make([]int, 97), 10, func(int) {})
-		return // not reached
-	}
-	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestSlide19ShapePanicsPastTheEnd$")
-	cmd.Env = append(os.Environ(), "HIBERNATION_SLIDE19_CHILD=1")
-	out, err := cmd.CombinedOutput()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
-		t.Fatalf("child: %v, want exit status 2 (a panic)\n%s", err, out)
-	}
-	if !strings.Contains(string(out), "panic: runtime error: index out of range [9") ||
-		!strings.Contains(string(out), "with length 97") {
-		t.Errorf("child output lacks the index-past-the-end panic:\n%s", out)
-	}
 }
