@@ -3,11 +3,12 @@ package fanout
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
 var errBoom = errors.New("boom")
@@ -15,10 +16,14 @@ var errBoom = errors.New("boom")
 // after returns a call that answers v after d, or fails with err after d.
 func after(d time.Duration, v string, err error) func(context.Context) (string, error) {
 	return func(ctx context.Context) (string, error) {
-		if e := sim.Sleep(ctx, d); e != nil {
-			return "", e
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return v, err
+		case <-ctx.Done():
+			return "", context.Cause(ctx)
 		}
-		return v, err
 	}
 }
 
@@ -94,11 +99,30 @@ func TestBothTurnsAPanicIntoAnError(t *testing.T) {
 		"Both": Both[string, string], "BothFailFast": BothFailFast[string, string],
 	} {
 		_, b, err := f(t.Context(), boom, ok)
-		if !errors.Is(err, ErrPanic) {
-			t.Errorf("%s: err = %v, want ErrPanic", name, err)
+		var pe *workerpool.PanicError
+		if !errors.As(err, &pe) || pe.Value != "kaboom" || !strings.Contains(string(pe.Stack), "fanout.TestBothTurnsAPanicIntoAnError") {
+			t.Errorf("%s: err = %v, want a *workerpool.PanicError with the stack", name, err)
 		}
 		if name == "Both" && b != "ok" {
 			t.Errorf("%s: b = %q, want ok", name, b)
 		}
+	}
+}
+
+// A pair whose ctx is done before it starts runs neither call.
+func TestBothNotStarted(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	called := false
+	call := func(context.Context) (string, error) { called = true; return "", nil }
+	for name, f := range map[string]func(context.Context, func(context.Context) (string, error), func(context.Context) (string, error)) (string, string, error){
+		"Both": Both[string, string], "BothFailFast": BothFailFast[string, string],
+	} {
+		if _, _, err := f(ctx, call, call); !errors.Is(err, workerpool.ErrNotStarted) || !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: err = %v, want not started, wrapping Canceled", name, err)
+		}
+	}
+	if called {
+		t.Error("a call ran after the cancel")
 	}
 }

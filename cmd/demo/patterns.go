@@ -10,7 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/fanout"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/fanoutdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/hibernationdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/workerpooldemo"
@@ -38,7 +38,7 @@ type pattern struct {
 // A pattern's options are bound here, before parsing; its run and check
 // closures read them after, so they must not copy them early.
 func registry(fs *flag.FlagSet) []pattern {
-	var fo fanout.Options
+	var fo fanoutdemo.Options
 	foFlags := bound(fs, fo.Bind)
 	var rl ratelimit.Options
 	rlFlags := bound(fs, rl.Bind)
@@ -46,7 +46,7 @@ func registry(fs *flag.FlagSet) []pattern {
 		{name: "workerpool", slides: "3, 5-7", about: "CI triggers 100 CD pipelines: unbounded, batches, pool, window",
 			run: workerpooldemo.Run},
 		{name: "fanout", slides: "8-10", about: "status fetch: WaitGroup vs errgroup; testing 50 clusters at once",
-			run:   func(ctx context.Context, env report.Env) error { return fanout.Run(ctx, env, fo) },
+			run:   func(ctx context.Context, env report.Env) error { return fanoutdemo.Run(ctx, env, fo) },
 			check: func() error { return fo.Validate() }, flags: foFlags},
 		{name: "ratelimit", slides: "11-13", about: "100 manifests from a throttling API server; token bucket",
 			run:   func(ctx context.Context, env report.Env) error { return ratelimit.Run(ctx, env, rl) },

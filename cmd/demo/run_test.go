@@ -30,7 +30,7 @@ func TestBadInput(t *testing.T) {
 		{"--bogus"}, {"nope"}, {"workerpool", "--workers", "-3"}, {"workerpool", "extra"},
 		{"--serve", "127.0.0.1:0"}, {"workerpool", "--serve", "127.0.0.1:8080"},
 		{"sse", "--serve", "127.0.0.1:0", "--json"}, {"list", "workerpool"}, {"sse", "--serve", "127.0.0.1:99999"},
-		{"workerpool", "--fail", "ci"}, {"hibernation", "--max-inflight", "3"},
+		{"workerpool", "--fail", "ci"}, {"hibernation", "--max-inflight", "3"}, {"fanout", "--fail", ""},
 	} {
 		code, stdout, stderr := demo(t, t.Context(), args...)
 		if code != exitUsage || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "go-concurrency-examples: ") {

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"testing/synctest"
 
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/fanout"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/fanoutdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/hibernationdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/workerpooldemo"
@@ -27,7 +27,7 @@ func TestSlide24AtScale1(t *testing.T) {
 		if err := workerpooldemo.Run(ctx, env); err != nil {
 			t.Fatal(err)
 		}
-		if err := fanout.Run(ctx, env, fanout.Options{}); err != nil {
+		if err := fanoutdemo.Run(ctx, env, fanoutdemo.Options{}); err != nil {
 			t.Fatal(err)
 		}
 		if err := hibernationdemo.Run(ctx, env); err != nil {

@@ -13,18 +13,27 @@ import (
 	"time"
 )
 
-// Dur renders a measured time in milliseconds for the back row: 59µs,
-// 412ms, 2.01s, 25.1s.
+// Dur renders a time in milliseconds for the back row: 59µs, 412ms,
+// 2.01s, 25.1s; a round figure stays round (3s, 1.5s).
 func Dur(ms float64) string {
 	switch {
 	case ms < 1:
 		return fmt.Sprintf("%.0fµs", ms*1000)
-	case ms < 1000:
+	case ms < 999.5:
 		return fmt.Sprintf("%.0fms", ms)
-	case ms < 10_000:
-		return fmt.Sprintf("%.2fs", ms/1000)
+	case ms < 9995:
+		return trimZeros(fmt.Sprintf("%.2f", ms/1000)) + "s"
 	}
-	return fmt.Sprintf("%.1fs", ms/1000)
+	return trimZeros(fmt.Sprintf("%.1f", ms/1000)) + "s"
+}
+
+// trimZeros drops the zeros after a decimal point, and the point if none
+// is left: "3.00" is "3", "1.50" is "1.5".
+func trimZeros(s string) string {
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
 }
 
 // DurOf is Dur of a time.Duration.
@@ -43,7 +52,8 @@ func Plural(n int, word string, plural ...string) string {
 }
 
 // Wrap breaks s at spaces into lines of at most n characters, indenting
-// every line after the first; a word longer than n stands alone.
+// every line after the first (the indent counts in n); a word longer than
+// the line stands alone.
 func Wrap(s string, n int, indent string) string {
 	var b strings.Builder
 	col := 0

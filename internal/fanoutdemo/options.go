@@ -1,4 +1,4 @@
-package fanout
+package fanoutdemo
 
 import (
 	"flag"
@@ -16,7 +16,8 @@ const (
 // Options are fanout's own flags.
 type Options struct {
 	// Fail injects a failure into one call of the workflow-status
-	// scenario: FailCI, FailCD, or FailNone ("" is FailNone). With a
+	// scenario: FailCI, FailCD, or FailNone (Run also takes "" as
+	// FailNone; Validate refuses an empty --fail, which is a typo). With a
 	// failure, the WaitGroup fan-out still waits for the other call; the
 	// errgroup one returns the error at once.
 	Fail string
@@ -31,7 +32,7 @@ func (o *Options) Bind(fs *flag.FlagSet) {
 // Validate reports a bad flag value in one line.
 func (o Options) Validate() error {
 	switch o.Fail {
-	case "", FailNone, FailCI, FailCD:
+	case FailNone, FailCI, FailCD:
 		return nil
 	}
 	return fmt.Errorf("--fail %q: want ci, cd or none", o.Fail)

@@ -1,4 +1,4 @@
-package fanout
+package fanoutdemo
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 )
@@ -93,10 +94,10 @@ func TestTheRunsFiguresAreInTheText(t *testing.T) {
 	if f.timeout != 600*time.Millisecond || !strings.Contains(p.Scenario, "600ms connect timeout") {
 		t.Errorf("title %q: want the scaled timeout, 600ms", p.Scenario)
 	}
-	if b, _ := report.Find(p.Variants, "bounded"); !strings.HasPrefix(b.Notes, "errgroup.SetLimit(7)") {
-		t.Errorf("bounded notes %q: want SetLimit(7), the limit it ran with", b.Notes)
+	if b, _ := report.Find(p.Variants, "bounded"); !strings.HasPrefix(b.Notes, "workerpool.Window(7)") {
+		t.Errorf("bounded notes %q: want Window(7), the limit it ran with", b.Notes)
 	}
-	if !strings.Contains(p.Notice, "all at once: 600 ms (8.3x), one 600ms connect timeout") {
+	if !strings.Contains(p.Notice, "all at once: 600ms (8.3x), one 600ms connect timeout") {
 		t.Errorf("notice %q: want the measured all-at-once time as one timeout", p.Notice)
 	}
 }
@@ -118,10 +119,13 @@ func TestOneClusterIsReachable(t *testing.T) {
 
 func TestAtOnceSaysWhatTheWallIsMadeOf(t *testing.T) {
 	f := newFleet(report.NewEnv(0.01, 1, nil), 100)
-	if got, want := atOnce(f, 30), "one 30ms connect timeout"; got != want {
+	facts := func(wallMS float64) render.ClusterFacts {
+		return render.ClusterFacts{Variants: []report.Variant{{Name: "sync-map", WallMS: wallMS}}, Timeout: f.timeout, Down: f.down()}
+	}
+	if got, want := render.ClusterTest(facts(30)), "all at once: 30ms, one 30ms connect timeout"; !strings.Contains(got, want) {
 		t.Errorf("at the timeout: %q, want %q", got, want)
 	}
-	if got, want := atOnce(f, 90), "3.0x the 30ms connect timeout"; got != want {
+	if got, want := render.ClusterTest(facts(90)), "all at once: 90ms, 3.0x the 30ms connect timeout"; !strings.Contains(got, want) {
 		t.Errorf("well past the timeout: %q, want %q", got, want)
 	}
 }
@@ -178,7 +182,8 @@ func TestAReachableClusterTimingOutIsNotMisfiled(t *testing.T) {
 		t.Errorf("timedOutAnyway = %v, want [%s]", got, late)
 	}
 	vs := []report.Variant{{Name: "sync-map", WallMS: 300}}
-	n := clusterNotice(vs, f, map[string][]error{"sync-map": errs})
+	n := render.ClusterTest(render.ClusterFacts{Variants: vs, Timeout: f.timeout, Down: f.down(),
+		Late: map[string][]string{"sync-map": timedOutAnyway(f, errs)}})
 	if !strings.Contains(n, "every variant filed them under the right cluster") ||
 		!strings.Contains(n, "reachable but not answered within 300ms on this busy machine: 1 in sync-map") {
 		t.Errorf("notice %q: want the extra timeout said apart from misfiling", n)
@@ -191,7 +196,7 @@ func TestClusterVariantsReturnTheSameOutcomes(t *testing.T) {
 		f := newFleet(env, 30)
 		for _, v := range clusterVariants(30, 4) {
 			rs := v.run(t.Context(), f.clusters, v.limit, f.test)
-			if bad := misfiled(f, Errors(rs)); bad != "" {
+			if bad := misfiled(f, report.Errors(rs)); bad != "" {
 				t.Errorf("%s: %s", v.name, bad)
 			}
 			for i, r := range rs {

@@ -1,9 +1,11 @@
-package fanout
+package fanoutdemo
 
 import (
 	"context"
 	"errors"
 	"sync"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
 // errNotReported is an item's outcome when no goroutine stored one: it
@@ -38,24 +40,25 @@ var errNotReported = errors.New("no result reported")
 // per-iteration loop variables, cluster itself. The tests check every
 // variant's errors against the fleet's truth (misfiled).
 //
-// Compare [All]: the map gives back values of type any (a nil error is
-// stored as nil, hence the comma-ok assertion), in no order, and needs the
-// IDs to find each cluster's result again. A pre-sized slice indexed by
-// position needs none of that.
-func testSyncMap(ctx context.Context, clusters []Cluster, test tester) []Result[string] {
+// Compare workerpool.Each: the map gives back values of type any (a nil
+// error is stored as nil, hence the comma-ok assertion), in no order, and
+// needs the IDs to find each cluster's result again. A pre-sized slice
+// indexed by position needs none of that. Like the slide, this shape does
+// not recover a panic in test, nor skip clusters once ctx is done.
+func testSyncMap(ctx context.Context, clusters []Cluster, test tester) []workerpool.Result[string] {
 	var wg sync.WaitGroup
 	respMap := &sync.Map{}
 	for _, cluster := range clusters {
 		wg.Add(1)
 		go func(c Cluster) {
 			defer wg.Done()
-			_, err := callOne(ctx, func(ctx context.Context) (string, error) { return test(ctx, c) })
+			_, err := test(ctx, c)
 			respMap.Store(c.ID, err) // Thread-safe!
 		}(cluster)
 	}
 	wg.Wait()
 	// Process all results from respMap, back in cluster order.
-	rs := make([]Result[string], len(clusters))
+	rs := make([]workerpool.Result[string], len(clusters))
 	for i, c := range clusters {
 		v, ok := respMap.Load(c.ID)
 		if !ok {

@@ -1,16 +1,17 @@
-package fanout
+package fanoutdemo
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 )
 
-// The slide-10 world, at scale 1. A reachable cluster answers the
+// The slide-10 world, at scale 1, built to the slide's figures. A reachable cluster answers the
 // connection test in a few hundred ms; one in ten is unreachable and never
 // answers, so its test ends at the per-cluster connect timeout. With 50
 // clusters that is 5 timeouts of 3 s plus 45 answers of about 230 ms: about
@@ -130,4 +131,39 @@ func (f fleet) sequentialTooLong() bool {
 		sum += d
 	}
 	return float64(sum)/f.scale > float64(SequentialBudget)
+}
+
+// misfiled names the first cluster whose reported outcome is not its own:
+// an error that names another cluster, a down cluster without its connect
+// timeout, or a reachable one with an error other than a timeout; or "".
+// A reachable cluster's own timeout is not misfiled: see timedOutAnyway.
+func misfiled(f fleet, errs []error) string {
+	for i, c := range f.clusters {
+		var err error
+		if i < len(errs) {
+			err = errs[i]
+		}
+		timedOut := errors.Is(err, ErrConnectTimeout)
+		switch {
+		case err != nil && !strings.HasPrefix(err.Error(), c.Name+":"):
+			return fmt.Sprintf("%s got an error not its own: %v", c.Name, err)
+		case c.down && !timedOut:
+			return fmt.Sprintf("%s is down but got %v", c.Name, err)
+		case !c.down && err != nil && !timedOut:
+			return fmt.Sprintf("%s answered but got %v", c.Name, err)
+		}
+	}
+	return ""
+}
+
+// timedOutAnyway names the reachable clusters that reached their own
+// connect timeout: on a loaded machine a handshake can miss its deadline.
+func timedOutAnyway(f fleet, errs []error) []string {
+	var late []string
+	for i, c := range f.clusters {
+		if i < len(errs) && !c.down && errors.Is(errs[i], ErrConnectTimeout) {
+			late = append(late, c.Name)
+		}
+	}
+	return late
 }

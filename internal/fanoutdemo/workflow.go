@@ -1,4 +1,4 @@
-package fanout
+package fanoutdemo
 
 import (
 	"context"
@@ -6,13 +6,17 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/fanout"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
-// The slide-9 world, at scale 1: the trigger view needs the CI status and
-// the CD status of an application, two independent API calls. A failing
-// call (--fail) fails fast, as a 500 or a refused connection does.
+// The slide-9 world, at scale 1, built to the slide's figures: the trigger
+// view needs the CI status and the CD status of an application, two
+// independent API calls of 200 and 300 ms (500 ms in turn, 300 ms at once).
+// A failing call (--fail) fails fast, as a 500 or a refused connection does.
 const (
 	CIStatusTime = 200 * time.Millisecond
 	CDStatusTime = 300 * time.Millisecond
@@ -25,7 +29,7 @@ var ErrInjected = errors.New("injected failure (--fail)")
 // errNotRun is a status call's outcome until the call itself reports one:
 // a call whose turn comes after the context is done never runs (task.Do
 // does not start it), and it must count as failed, not as ok.
-var errNotRun = fmt.Errorf("%w: the call never ran", ErrNotStarted)
+var errNotRun = fmt.Errorf("%w: the call never ran", workerpool.ErrNotStarted)
 
 // statusAPI is the simulated CI and CD status endpoints; durations scaled.
 type statusAPI struct {
@@ -43,19 +47,23 @@ func newStatusAPI(env report.Env, fail string) statusAPI {
 }
 
 // fetch is one status call: it answers after d, or fails after failAt.
+// The injected failure is the scenario's point, and so is the call that
+// errgroup rightly cancels because of it: both are marked expected.
 func (api statusAPI) fetch(ctx context.Context, which string, d time.Duration) (string, error) {
 	failing := api.fail == which
 	if failing {
 		d = api.failAt
 	}
 	if sim.Sleep(ctx, d) != nil {
-		// Cancelled: by Ctrl-C, or by errgroup because the other call
-		// failed. The error says so, and names the cause without
-		// wrapping it, so the other call's failure is counted once.
-		return "", fmt.Errorf("%s status: %w (cause: %v)", which, ctx.Err(), context.Cause(ctx))
+		if errors.Is(context.Cause(ctx), ErrInjected) {
+			// errgroup cancelled it: the other call failed. The error
+			// does not wrap that failure, so it is counted once.
+			return "", report.Expected(fmt.Errorf("%s status: cancelled: the other call failed", which))
+		}
+		return "", fmt.Errorf("%s status: %w", which, context.Cause(ctx)) // Ctrl-C
 	}
 	if failing {
-		return "", fmt.Errorf("%s status: %w", which, ErrInjected)
+		return "", report.Expected(fmt.Errorf("%s status: %w", which, ErrInjected))
 	}
 	return which + ": Succeeded", nil
 }
@@ -74,21 +82,24 @@ func (api statusAPI) durations() []time.Duration {
 // statusVariant is one way of fetching the two statuses.
 type statusVariant struct {
 	name  string
+	role  report.Role
 	limit int
 	notes string
 	fetch func(ctx context.Context, ci, cd func(context.Context) (string, error)) (string, string, error)
 }
 
 var statusVariants = []statusVariant{
-	{"sequential", 1, "CI, then CD", sequentialPair},
-	{"waitgroup", 2, "slide 9: WaitGroup of 2; waits for both, even after a failure", Both[string, string]},
-	{"errgroup", 2, "errgroup.WithContext: the first failure cancels the other call", BothFailFast[string, string]},
+	{"sequential", report.Bad, 1, "CI, then CD", sequentialPair},
+	{"waitgroup", report.Slide, 2, "slide 9: fanout.Both, a WaitGroup of 2; waits for both, even after a failure",
+		fanout.Both[string, string]},
+	{"errgroup", report.Fix, 2, "fanout.BothFailFast, errgroup.WithContext: the first failure cancels the other call",
+		fanout.BothFailFast[string, string]},
 }
 
 // sequentialPair is the "before": one call after the other, both errors kept.
 func sequentialPair(ctx context.Context, ci, cd func(context.Context) (string, error)) (string, string, error) {
-	a, errA := callOne(ctx, ci)
-	b, errB := callOne(ctx, cd)
+	a, errA := ci(ctx)
+	b, errB := cd(ctx)
 	return a, b, errors.Join(errA, errB)
 }
 
@@ -96,7 +107,7 @@ func sequentialPair(ctx context.Context, ci, cd func(context.Context) (string, e
 // calls (CI, CD), and each call's own error is its item's outcome.
 func runWorkflow(ctx context.Context, env report.Env, fail string) error {
 	api := newStatusAPI(env, fail)
-	title := fmt.Sprintf("trigger view: fetch CI status (%v) and CD status (%v)", api.ci, api.cd)
+	title := fmt.Sprintf("trigger view: fetch CI status (%s) and CD status (%s)", render.DurOf(api.ci), render.DurOf(api.cd))
 	if api.fail != "" {
 		title += ", --fail " + api.fail
 	}
@@ -104,7 +115,7 @@ func runWorkflow(ctx context.Context, env report.Env, fail string) error {
 	sc.Claim(report.Claim{Operation: "Workflow status fetch",
 		Before: "sequential", After: "waitgroup", SlideClaim: "500ms -> 300ms (40%)"})
 	for _, v := range statusVariants {
-		spec := report.Spec{Name: v.name, Limit: v.limit, Bound: statusBound(api, v), Notes: v.notes}
+		spec := report.Spec{Name: v.name, Role: v.role, Limit: v.limit, Bound: statusBound(api, v), Notes: v.notes}
 		sc.Measure(ctx, spec, func(ctx context.Context, p *report.Probe) []error {
 			// errs[0] CI, errs[1] CD; each overwritten by its own call
 			// if it runs. One that never runs stays errNotRun: failed.
@@ -125,7 +136,7 @@ func runWorkflow(ctx context.Context, env report.Env, fail string) error {
 			return err
 		}
 	}
-	sc.Notice(workflowNotice(sc.Variants(), api.fail))
+	sc.Notice(render.WorkflowStatus(sc.Variants(), api.fail))
 	return nil
 }
 
