@@ -2,51 +2,55 @@ package ratelimit
 
 import (
 	"context"
-	"sync"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
-// GetManifestsByBatch fetches the manifests in batches of batchSize:
-// batchSize goroutines start, and the next batch starts only when the
-// whole batch is done. This is slide 12's GetManifestsByBatch, corrected.
+// ResourceRequest names one object to fetch, as slide 12's ResourceRequest.
+type ResourceRequest struct {
+	Namespace string // "default"
+	Resource  string // plural, as in the API path: "configmaps"
+	Name      string
+}
+
+func (r ResourceRequest) String() string { return r.Namespace + "/" + r.Resource + "/" + r.Name }
+
+// ResourceResponse is one request's outcome: its manifest, or why not.
+type ResourceResponse struct {
+	Manifest []byte
+	Error    error
+}
+
+// GetFunc fetches one object: slide 12's GetResource. [Client.Get] is one.
+type GetFunc func(ctx context.Context, req ResourceRequest) ([]byte, error)
+
+// GetManifestsByBatch fetches the manifests in batches of batchSize, with
+// workerpool.Batches: batchSize goroutines start, and the next batch starts
+// only when the whole batch is done. It is slide 12's function, corrected:
 //
-// A batchSize below 1 is the caller's bug: nothing is sent, and every
-// response's error wraps [ErrLimit].
+//   - The slide says "Rate limit: max 5 concurrent K8s API calls". It is a
+//     concurrency limit: the rate is 5 per latency, 100 per second at
+//     50 ms, and doubles if the server gets twice as fast.
+//   - It goes on starting batches after ctx is done; here the requests not
+//     yet sent get an error wrapping workerpool.ErrNotStarted.
+//   - It shrinks batchSize itself for the last batch, which is correct only
+//     because it is the last; a batch size below 1 loops for ever. Here
+//     nothing is sent and every error wraps workerpool.ErrLimit.
+//   - A panic in get would kill the process; here it is that request's
+//     *workerpool.PanicError.
 //
-// It returns one response per request, in request order. When ctx is
-// done, the batch in flight ends (get sees ctx) and the requests of the
-// batches not started get ctx's error.
+// What the slide gets right stays: each goroutine writes only its own
+// results[i], so no lock is needed. GetManifestsByBatch returns one
+// response per request, in request order.
 //
 // A batch waits for its slowest request: with latencies that vary, most of
-// the batch's slots sit idle at its end. [GetManifestsWindow] does not.
+// the batch's slots sit idle at its end. For the same limit,
+// workerpool.Window(ctx, requests, limit, get) is never slower.
 func GetManifestsByBatch(ctx context.Context, requests []ResourceRequest, batchSize int, get GetFunc) []ResourceResponse {
-	if batchSize < 1 {
-		return refuseAll(requests, "batch size", batchSize)
-	}
-	// Slide 12 says "Rate limit: max 5 concurrent K8s API calls". It is a
-	// concurrency limit: the rate is 5 per latency, 100 per second at
-	// 50 ms, and doubles if the server gets twice as fast.
-	results := make([]ResourceResponse, len(requests))
-	for start := 0; start < len(requests); start += batchSize {
-		// Slide 12 goes on starting batches after ctx is done; here the
-		// rest get ctx's error, and nothing more is sent.
-		if ctx.Err() != nil {
-			notStarted(ctx, requests[start:], results[start:])
-			break
-		}
-		// min: the last batch may be short. Slide 12 shrinks batchSize
-		// itself for it, which is correct only because it is the last.
-		end := min(start+batchSize, len(requests))
-		var wg sync.WaitGroup
-		for i := start; i < end; i++ {
-			// Each goroutine writes only results[i]: no lock needed,
-			// as slide 12 says. Since Go 1.22 every iteration has its
-			// own i, so the slide's go func(idx int) is not needed.
-			wg.Go(func() {
-				m, err := get(ctx, requests[i])
-				results[i] = ResourceResponse{Manifest: m, Error: err}
-			})
-		}
-		wg.Wait() // wait for the batch to complete: its slowest request
+	rs := workerpool.Batches(ctx, requests, batchSize, get)
+	results := make([]ResourceResponse, len(rs))
+	for i, r := range rs {
+		results[i] = ResourceResponse{Manifest: r.Value, Error: r.Err}
 	}
 	return results
 }

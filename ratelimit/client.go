@@ -12,23 +12,9 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// ResourceRequest names one object to fetch, as slide 12's ResourceRequest.
-type ResourceRequest struct {
-	Namespace string // "default"
-	Resource  string // plural, as in the API path: "configmaps"
-	Name      string
-}
-
-func (r ResourceRequest) String() string { return r.Namespace + "/" + r.Resource + "/" + r.Name }
-
-// ResourceResponse is one request's outcome: its manifest, or why not.
-type ResourceResponse struct {
-	Manifest []byte
-	Error    error
-}
-
-// GetFunc fetches one object: slide 12's GetResource. [Client.Get] is one.
-type GetFunc func(ctx context.Context, req ResourceRequest) ([]byte, error)
+// DefaultMaxBytes is the largest manifest a Client reads when MaxBytes is
+// 0: twice the 1.5 MiB that etcd, and so the API server, takes per object.
+const DefaultMaxBytes = 3 << 20
 
 // Client fetches manifests from a Kubernetes API server over HTTP. Its
 // fields are set before first use and not changed after; a Client is safe
@@ -45,20 +31,24 @@ type Client struct {
 	// again; 0 fails fast. Other errors are not retried.
 	MaxRetries int
 	// Backoff is the least wait before the first retry, doubled for each
-	// one after; the server's Retry-After, when longer, wins.
+	// one after (up to 16 times Backoff); the server's Retry-After, when
+	// longer, wins.
 	Backoff time.Duration
-	// TimeScale multiplies the Retry-After the server sends (whole
-	// seconds), for a world that runs at another speed, as the demo's
-	// does; 0 means 1.
-	TimeScale float64
-	// OnRetry, if set, is called before each retry: the demo counts them.
-	// Get calls it from the caller's goroutine, so from many at once.
+	// MaxWait, if set, caps each wait before a retry, whatever the server
+	// asks: a Retry-After of minutes should not hold a caller whose own
+	// budget is seconds. (ctx, too, ends any wait.)
+	MaxWait time.Duration
+	// MaxBytes is the largest body Get reads; a larger one is an error,
+	// never a manifest cut short. 0: DefaultMaxBytes.
+	MaxBytes int64
+	// OnRetry, if set, is called before each retry, from the caller's
+	// goroutine (so from many at once): for a metric of retries.
 	OnRetry func()
 }
 
 // ThrottledError is a 429 Too Many Requests: the server refused the
 // request without serving it. RetryAfter is the wait it asked for (0 if
-// it did not say), as sent, before any TimeScale.
+// it did not say), as sent.
 type ThrottledError struct {
 	RetryAfter time.Duration
 }
@@ -87,9 +77,14 @@ func (c *Client) getOnce(ctx context.Context, req ResourceRequest) ([]byte, erro
 		return nil, fmt.Errorf("get %s: %w", req, err)
 	}
 	defer resp.Body.Close()
-	// Read the body whatever the status: a connection is reused only
-	// once its response has been read to the end.
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	// Read the body whatever the status: a connection is reused only once
+	// its response has been read to the end. One byte past the limit says
+	// whether there was more.
+	limit := c.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxBytes
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
 		return nil, fmt.Errorf("get %s: %w", req, &ThrottledError{RetryAfter: retryAfter(resp.Header)})
@@ -97,6 +92,8 @@ func (c *Client) getOnce(ctx context.Context, req ResourceRequest) ([]byte, erro
 		return nil, fmt.Errorf("get %s: unexpected status %s", req, resp.Status)
 	case err != nil:
 		return nil, fmt.Errorf("get %s: reading body: %w", req, err)
+	case int64(len(body)) > limit:
+		return nil, fmt.Errorf("get %s: body larger than %d bytes (Client.MaxBytes)", req, limit)
 	}
 	return body, nil
 }

@@ -9,8 +9,8 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/apiserver"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/ratelimit"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
 // getResource stands in for a Kubernetes client in the examples.
@@ -39,9 +39,11 @@ func ExampleGetManifestsByBatch() {
 	// kind: ConfigMap, name: app-003 | <nil>
 }
 
-func ExampleGetManifestsWindow() {
-	for _, r := range ratelimit.GetManifestsWindow(context.Background(), requests, 2, getResource) {
-		fmt.Printf("%s | %v\n", r.Manifest, r.Error)
+// The better shape for the same limit: a sliding window, which starts the
+// next request as soon as one ends instead of waiting for a whole batch.
+func Example_window() {
+	for _, r := range workerpool.Window(context.Background(), requests, 2, getResource) {
+		fmt.Printf("%s | %v\n", r.Value, r.Err)
 	}
 	// Output:
 	// kind: ConfigMap, name: app-001 | <nil>
@@ -49,31 +51,16 @@ func ExampleGetManifestsWindow() {
 	// kind: ConfigMap, name: app-003 | <nil>
 }
 
-func ExampleGetManifestsSequential() {
-	// Cancelled before it starts: no request is sent, and none is lost.
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	for _, r := range ratelimit.GetManifestsSequential(ctx, requests, getResource) {
-		fmt.Println(r.Error)
-	}
-	// Output:
-	// get default/configmaps/app-001: not started: context canceled
-	// get default/configmaps/missing: not started: context canceled
-	// get default/configmaps/app-003: not started: context canceled
-}
-
-func ExampleGetManifestsUnlimited() {
-	rs := ratelimit.GetManifestsUnlimited(context.Background(), requests, getResource)
-	fmt.Println(len(rs), "responses; the second:", rs[1].Error)
-	// Output:
-	// 3 responses; the second: get default/configmaps/missing: not found
+// apiServer is a stand-in for the Kubernetes API server: it answers every
+// GET with a one-line manifest.
+func apiServer() *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"kind":"ConfigMap","path":%q}`, r.URL.Path)
+	}))
 }
 
 func ExampleClient_Get() {
-	// The fake API server, over real HTTP.
-	srv := httptest.NewServer(apiserver.New(apiserver.Config{
-		Latency: func(string) time.Duration { return time.Millisecond },
-	}))
+	srv := apiServer()
 	defer srv.Close()
 
 	c := &ratelimit.Client{BaseURL: srv.URL}
@@ -82,21 +69,19 @@ func ExampleClient_Get() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("%s", m)
+	fmt.Printf("%s\n", m)
 	// Output:
-	// {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"app-001","namespace":"default"}}
+	// {"kind":"ConfigMap","path":"/api/v1/namespaces/default/configmaps/app-001"}
 }
 
 // A rate limit, as client-go's QPS and Burst: every request, retries
-// included, waits for a token. Six workers do not make it faster: past
-// the burst of 2, the tokens come one per 10 ms, so the last of 6 starts
-// 40 ms after the first, however many fetch at once. A concurrency limit
-// (GetManifestsWindow's limit) bounds how many run at once; a token
-// bucket bounds how many start per second.
+// included, waits for a token. Six workers do not make it faster: past the
+// burst of 2, the tokens come one per 10 ms, so the last of 6 starts 40 ms
+// after the first, however many fetch at once. A concurrency limit (the
+// window's) bounds how many run at once; a token bucket bounds how many
+// start per second.
 func ExampleClient_limiter() {
-	srv := httptest.NewServer(apiserver.New(apiserver.Config{
-		Latency: func(string) time.Duration { return 0 },
-	}))
+	srv := apiServer()
 	defer srv.Close()
 
 	c := &ratelimit.Client{BaseURL: srv.URL,
@@ -107,8 +92,8 @@ func ExampleClient_limiter() {
 	}
 	start := time.Now()
 	fetched := 0
-	for _, r := range ratelimit.GetManifestsWindow(context.Background(), reqs, 6, c.Get) {
-		if r.Error == nil {
+	for _, r := range workerpool.Window(context.Background(), reqs, 6, c.Get) {
+		if r.Err == nil {
 			fetched++
 		}
 	}
@@ -129,8 +114,8 @@ func ExampleThrottledError() {
 
 	var retries int
 	c := &ratelimit.Client{BaseURL: srv.URL, MaxRetries: 2,
-		TimeScale: 0.001, // wait 2 ms rather than 2 s
-		OnRetry:   func() { retries++ }}
+		MaxWait: 2 * time.Millisecond, // wait 2 ms rather than the 2 s asked
+		OnRetry: func() { retries++ }}
 	_, err := c.Get(context.Background(), requests[0])
 	fmt.Println(err)
 	fmt.Println(retries, "retries")

@@ -9,8 +9,8 @@ import (
 
 // Get fetches one manifest: it waits for the Limiter, if any, sends the
 // GET, and retries a 429 up to MaxRetries times, waiting before each retry
-// for the longer of the server's Retry-After (times TimeScale) and the
-// backoff. It returns the manifest, or the last error, wrapped; the wait
+// for the longer of the server's Retry-After and the backoff, at most
+// MaxWait. It returns the manifest, or the last error, wrapped; the wait
 // for a token or a retry ends early, with ctx's error, when ctx is done.
 //
 // There is no jitter, so the demo does the same at every rehearsal. Real
@@ -46,16 +46,15 @@ func (c *Client) Get(ctx context.Context, req ResourceRequest) ([]byte, error) {
 }
 
 // wait is how long to wait before retry n (0 for the first): the server's
-// Retry-After at the client's time scale, or the backoff, whichever is
-// longer. The backoff doubles per retry, up to 16 times Backoff, so ten
-// retries never wait more than a few seconds (at scale 1) each.
+// Retry-After or the backoff, whichever is longer, capped by MaxWait. The
+// backoff doubles per retry, up to 16 times Backoff, so ten retries never
+// wait more than a few seconds each.
 func (c *Client) wait(t *ThrottledError, n int) time.Duration {
-	scale := c.TimeScale
-	if scale <= 0 {
-		scale = 1
+	d := max(t.RetryAfter, c.Backoff<<min(n, 4))
+	if c.MaxWait > 0 {
+		d = min(d, c.MaxWait)
 	}
-	asked := time.Duration(float64(t.RetryAfter) * scale)
-	return max(asked, c.Backoff<<min(n, 4))
+	return d
 }
 
 // sleep waits for d, or until ctx is done; then it returns ctx's cause.

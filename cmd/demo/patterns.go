@@ -12,10 +12,10 @@ import (
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/fanoutdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/hibernationdemo"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/ratelimitdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/workerpooldemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/pitfalls"
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/ratelimit"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/shutdown"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/sse"
 )
@@ -40,7 +40,7 @@ type pattern struct {
 func registry(fs *flag.FlagSet) []pattern {
 	var fo fanoutdemo.Options
 	foFlags := bound(fs, fo.Bind)
-	var rl ratelimit.Options
+	var rl ratelimitdemo.Options
 	rlFlags := bound(fs, rl.Bind)
 	return []pattern{
 		{name: "workerpool", slides: "3, 5-7", about: "CI triggers 100 CD pipelines: unbounded, batches, pool, window",
@@ -49,7 +49,7 @@ func registry(fs *flag.FlagSet) []pattern {
 			run:   func(ctx context.Context, env report.Env) error { return fanoutdemo.Run(ctx, env, fo) },
 			check: func() error { return fo.Validate() }, flags: foFlags},
 		{name: "ratelimit", slides: "11-13", about: "100 manifests from a throttling API server; token bucket",
-			run:   func(ctx context.Context, env report.Env) error { return ratelimit.Run(ctx, env, rl) },
+			run:   func(ctx context.Context, env report.Env) error { return ratelimitdemo.Run(ctx, env, rl) },
 			check: func() error { return rl.Validate() }, flags: rlFlags, serves: true},
 		{name: "shutdown", slides: "14-15, 23", about: "client disconnect, graceful drain, WithoutCancel, a leak",
 			run: shutdown.Run, serves: true},

@@ -12,8 +12,14 @@ import (
 // fetch of slide 9 (two calls; opts.Fail injects a failure) and the cluster
 // connection test of slide 10 (--items clusters, --workers the bounded
 // fan-out's limit). It returns the context's error, promptly, if ctx is
-// done first. cmd/demo validates opts first.
+// done first, and a bad option before anything runs.
 func Run(ctx context.Context, env report.Env, opts Options) error {
+	if opts.Fail == "" {
+		opts.Fail = FailNone // the zero Options
+	}
+	if err := opts.Validate(); err != nil {
+		return err
+	}
 	if err := runWorkflow(ctx, env, opts.Fail); err != nil {
 		return err
 	}

@@ -109,4 +109,7 @@ func TestOptions(t *testing.T) {
 			t.Errorf("Validate message %q does not say what is valid", err)
 		}
 	}
+	if err := Run(t.Context(), report.NewEnv(1, 1, nil), Options{Fail: "db"}); err == nil {
+		t.Error("Run with a bad option ran")
+	}
 }

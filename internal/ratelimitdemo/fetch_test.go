@@ -1,4 +1,4 @@
-package ratelimit
+package ratelimitdemo
 
 import (
 	"context"
@@ -11,21 +11,33 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/apiserver"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/ratelimit"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
 const ms = time.Millisecond
 
-func batchesOf(n int) fetchFunc {
-	return func(ctx context.Context, rs []ResourceRequest, get GetFunc) []ResourceResponse {
-		return GetManifestsByBatch(ctx, rs, n, get)
+// responses is a variant's shape, returning the responses themselves.
+type responses func(context.Context, []ratelimit.ResourceRequest, ratelimit.GetFunc) []ratelimit.ResourceResponse
+
+func batchesOf(n int) responses {
+	return func(ctx context.Context, rs []ratelimit.ResourceRequest, get ratelimit.GetFunc) []ratelimit.ResourceResponse {
+		return ratelimit.GetManifestsByBatch(ctx, rs, n, get)
 	}
 }
 
-func windowOf(n int) fetchFunc {
-	return func(ctx context.Context, rs []ResourceRequest, get GetFunc) []ResourceResponse {
-		return GetManifestsWindow(ctx, rs, n, get)
+func windowOf(n int) responses {
+	return func(ctx context.Context, rs []ratelimit.ResourceRequest, get ratelimit.GetFunc) []ratelimit.ResourceResponse {
+		return fromResults(workerpool.Window(ctx, rs, n, get))
 	}
 }
+
+var (
+	sequential = windowOf(1)
+	unlimited  = func(ctx context.Context, rs []ratelimit.ResourceRequest, get ratelimit.GetFunc) []ratelimit.ResourceResponse {
+		return fromResults(workerpool.Each(ctx, rs, get))
+	}
+)
 
 // Slide 13's figures: 100 GETs of 50 ms take 5 s one at a time, 1 s in
 // batches of 5, and 1 s in a window of 5; never more than the limit at the
@@ -33,20 +45,20 @@ func windowOf(n int) fetchFunc {
 func TestSlide13(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
-		fetch    fetchFunc
+		fetch    responses
 		want     time.Duration
 		inflight int
 	}{
-		{"sequential", GetManifestsSequential, 5 * time.Second, 1},
+		{"sequential", sequential, 5 * time.Second, 1},
 		{"batches", batchesOf(5), time.Second, 5},
 		{"window", windowOf(5), time.Second, 5},
-		{"unlimited", GetManifestsUnlimited, 50 * ms, 100},
+		{"unlimited", unlimited, 50 * ms, 100},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				c, s := inMemory(apiserver.Config{Latency: fixed(50 * ms)})
 				reqs := requests(100)
-				var rs []ResourceResponse
+				var rs []ratelimit.ResourceResponse
 				took := timed(func() { rs = tc.fetch(context.Background(), reqs, c.Get) })
 				checkManifests(t, reqs, rs)
 				if took != tc.want || s.Stats().PeakInflight != tc.inflight {
@@ -69,7 +81,7 @@ func TestWindowDoesNotWaitForTheSlowest(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name  string
-		fetch fetchFunc
+		fetch responses
 		want  time.Duration
 	}{
 		{"batches", batchesOf(3), 120 * ms},
@@ -79,7 +91,7 @@ func TestWindowDoesNotWaitForTheSlowest(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				c, _ := inMemory(apiserver.Config{Latency: lat})
 				reqs := requests(6)
-				var rs []ResourceResponse
+				var rs []ratelimit.ResourceResponse
 				took := timed(func() { rs = tc.fetch(context.Background(), reqs, c.Get) })
 				checkManifests(t, reqs, rs)
 				if took != tc.want {
@@ -95,7 +107,7 @@ func TestOddSizes(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		n     int
-		fetch fetchFunc
+		fetch responses
 		want  time.Duration
 	}{
 		{"7 in batches of 5", 7, batchesOf(5), 100 * ms},
@@ -106,7 +118,7 @@ func TestOddSizes(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				c, _ := inMemory(apiserver.Config{Latency: fixed(50 * ms)})
 				reqs := requests(tc.n)
-				var rs []ResourceResponse
+				var rs []ratelimit.ResourceResponse
 				took := timed(func() { rs = tc.fetch(context.Background(), reqs, c.Get) })
 				checkManifests(t, reqs, rs)
 				if took != tc.want {
@@ -117,51 +129,20 @@ func TestOddSizes(t *testing.T) {
 	}
 }
 
-// A limit below 1 is the caller's bug, not an endless loop nor a limit of
-// 1: nothing is sent, and every request has ErrLimit, naming the value.
-func TestLimitBelowOne(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		fetch fetchFunc
-		says  string
-	}{
-		{"batches of 0", batchesOf(0), "not sent: batch size 0: limit must be at least 1"},
-		{"batches of -1", batchesOf(-1), "not sent: batch size -1: limit must be at least 1"},
-		{"window of 0", windowOf(0), "not sent: limit 0: limit must be at least 1"},
-		{"window of -3", windowOf(-3), "not sent: limit -3: limit must be at least 1"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			reqs := requests(3)
-			rs := tc.fetch(context.Background(), reqs, func(context.Context, ResourceRequest) ([]byte, error) {
-				t.Error("a request was sent")
-				return nil, nil
-			})
-			if len(rs) != len(reqs) {
-				t.Fatalf("%d responses for %d requests", len(rs), len(reqs))
-			}
-			for i, r := range rs {
-				if want := "get " + reqs[i].String() + ": " + tc.says; !errors.Is(r.Error, ErrLimit) || r.Error.Error() != want || r.Manifest != nil {
-					t.Errorf("response %d: %q, %v; want %q", i, r.Manifest, r.Error, want)
-				}
-			}
-		})
-	}
-}
-
 // Cancelled at 120 ms, each shape returns at once: what was fetched is
 // there, and every other request has the deadline as its error, whether it
 // was in flight or never sent.
 func TestCancel(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		fetch fetchFunc
+		fetch responses
 		ok    int
 		sent  int
 	}{
-		{"sequential", GetManifestsSequential, 2, 3},
+		{"sequential", sequential, 2, 3},
 		{"batches", batchesOf(2), 4, 6},
 		{"window", windowOf(2), 4, 6},
-		{"unlimited", GetManifestsUnlimited, 0, 10},
+		{"unlimited", unlimited, 0, 10},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -173,7 +154,7 @@ func TestCancel(t *testing.T) {
 				ctx, cancel := context.WithTimeout(context.Background(), 120*ms)
 				defer cancel()
 				reqs := requests(10)
-				var rs []ResourceResponse
+				var rs []ratelimit.ResourceResponse
 				took := timed(func() { rs = tc.fetch(ctx, reqs, c.Get) })
 				if took != 120*ms || len(rs) != len(reqs) {
 					t.Fatalf("returned %d responses after %v, want %d at the deadline", len(rs), took, len(reqs))
@@ -214,11 +195,11 @@ func TestUnlimitedThrottled(t *testing.T) {
 				c, s := inMemory(apiserver.Config{MaxInflight: 25, Latency: fixed(50 * ms)})
 				var retried atomic.Int64
 				c.MaxRetries, c.Backoff, c.OnRetry = tc.retries, 100*ms, func() { retried.Add(1) }
-				var rs []ResourceResponse
-				took := timed(func() { rs = GetManifestsUnlimited(context.Background(), requests(100), c.Get) })
+				var rs []ratelimit.ResourceResponse
+				took := timed(func() { rs = unlimited(context.Background(), requests(100), c.Get) })
 				ok := 0
 				for _, r := range rs {
-					var te *ThrottledError
+					var te *ratelimit.ThrottledError
 					switch {
 					case r.Error == nil:
 						ok++
@@ -250,8 +231,8 @@ func TestTokenBucket(t *testing.T) {
 			c.HTTP.Transport = apiserver.Transport(arr)
 			c.Limiter = rate.NewLimiter(5, 10)
 			reqs := requests(100)
-			var rs []ResourceResponse
-			took := timed(func() { rs = GetManifestsWindow(context.Background(), reqs, workers, c.Get) })
+			var rs []ratelimit.ResourceResponse
+			took := timed(func() { rs = windowOf(workers)(context.Background(), reqs, c.Get) })
 			checkManifests(t, reqs, rs)
 			at := arr.sorted()
 			for k, got := range at {

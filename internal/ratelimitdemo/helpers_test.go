@@ -1,4 +1,4 @@
-package ratelimit
+package ratelimitdemo
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/apiserver"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/ratelimit"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
 const testURL = "http://apiserver.test"
@@ -23,9 +25,18 @@ func fixed(d time.Duration) func(string) time.Duration {
 
 // inMemory is a Client of a fake API server with cfg, served in memory so
 // that it runs in a synctest bubble.
-func inMemory(cfg apiserver.Config) (*Client, *apiserver.Server) {
+func inMemory(cfg apiserver.Config) (*ratelimit.Client, *apiserver.Server) {
 	s := apiserver.New(cfg)
-	return &Client{HTTP: &http.Client{Transport: apiserver.Transport(s)}, BaseURL: testURL}, s
+	return &ratelimit.Client{HTTP: &http.Client{Transport: apiserver.Transport(s)}, BaseURL: testURL}, s
+}
+
+// fromResults turns a shape's results into ResourceResponses.
+func fromResults(rs []workerpool.Result[[]byte]) []ratelimit.ResourceResponse {
+	out := make([]ratelimit.ResourceResponse, len(rs))
+	for i, r := range rs {
+		out[i] = ratelimit.ResourceResponse{Manifest: r.Value, Error: r.Err}
+	}
+	return out
 }
 
 // inMemoryConnect is run's connectFunc for synctest bubbles.
@@ -57,7 +68,7 @@ func (a *arrivals) sorted() []time.Duration {
 
 // checkManifests fails t unless every response is the manifest of its own
 // request: results are written by index.
-func checkManifests(t *testing.T, reqs []ResourceRequest, rs []ResourceResponse) {
+func checkManifests(t *testing.T, reqs []ratelimit.ResourceRequest, rs []ratelimit.ResourceResponse) {
 	t.Helper()
 	if len(rs) != len(reqs) {
 		t.Fatalf("%d responses for %d requests", len(rs), len(reqs))

@@ -1,4 +1,4 @@
-package ratelimit
+package ratelimitdemo
 
 import (
 	"context"
@@ -55,7 +55,7 @@ func TestScenario(t *testing.T) {
 				t.Errorf("%s: %d ok + %d failed, want all %d accounted for", v.Name, v.OK, v.Failed, Manifests)
 			}
 		}
-		if want := []string{"sequential", "unlimited", "unlimited+retry", "batches", "semaphore", "token-bucket"}; !slices.Equal(names, want) {
+		if want := []string{"sequential", "unlimited", "unlimited+retry", "batches", "window", "token-bucket"}; !slices.Equal(names, want) {
 			t.Fatalf("variants %v, want %v", names, want)
 		}
 
@@ -69,7 +69,7 @@ func TestScenario(t *testing.T) {
 		}
 		vs := p.Variants
 		seq, un, retry := variantNamed(t, vs, "sequential"), variantNamed(t, vs, "unlimited"), variantNamed(t, vs, "unlimited+retry")
-		bat, sem, tb := variantNamed(t, vs, "batches"), variantNamed(t, vs, "semaphore"), variantNamed(t, vs, "token-bucket")
+		bat, sem, tb := variantNamed(t, vs, "batches"), variantNamed(t, vs, "window"), variantNamed(t, vs, "token-bucket")
 		if seq.WallMS != msOf(sum) || seq.WallMS != seq.BoundMS || seq.PeakInflight != 1 {
 			t.Errorf("sequential took %vms (bound %v), want the sum of the latencies, %vms", seq.WallMS, seq.BoundMS, msOf(sum))
 		}
@@ -99,7 +99,7 @@ func TestScenario(t *testing.T) {
 				bat.WallMS, bat.Retries, bat.PeakInflight, msOf(batches), Workers)
 		}
 		if want := msOf(sim.Windowed(lat, Workers)); sem.WallMS != want || sem.WallMS >= bat.WallMS || sem.PeakInflight != Workers {
-			t.Errorf("semaphore took %vms with %d at once, batches %vms: want %vms, each GET on the first free slot, %d at once",
+			t.Errorf("window took %vms with %d at once, batches %vms: want %vms, each GET on the first free slot, %d at once",
 				sem.WallMS, sem.PeakInflight, bat.WallMS, want, Workers)
 		}
 		// The 100th token comes at (100-10)/5 = 18 s; that GET takes lat[99].
@@ -109,7 +109,7 @@ func TestScenario(t *testing.T) {
 		win := sim.Windowed(lat, Workers)
 		if want := fmt.Sprintf("unlimited: 75/100 got 429 (server serves 25 at once); retrying: %.2fs, 150 retries; "+
 			"5 at once: %.1fx sequential, no 429, window %.0f%% faster than batches; "+
-			"token bucket: 18.04s for 90 past its burst of 10 (5/s), whatever the 5 workers: it limits rate, not concurrency",
+			"token bucket: 18s for 90 past its burst of 10 (5/s), whatever the 5 workers: it limits rate, not concurrency",
 			herdEnd.Seconds(), float64(sum)/float64(batches), 100*float64(batches-win)/float64(batches)); p.Notice != want {
 			t.Errorf("notice\n%s\nwant\n%s", p.Notice, want)
 		}
@@ -260,7 +260,7 @@ func TestRunCancelledOverLoopback(t *testing.T) {
 	}{
 		{"sequential", 5},          // one request in flight
 		{"unlimited", n + 10},      // a herd of streams on one connection
-		{"semaphore", 4*n + 3},     // a window of 5
+		{"window", 4*n + 3},        // a window of 5
 		{"token-bucket", 5*n + 15}, // waiting for tokens, past the burst
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,4 +1,7 @@
-package ratelimit
+// Package ratelimitdemo measures package ratelimit for cmd/demo: 100
+// manifests fetched from a throttling fake Kubernetes API server
+// (internal/apiserver) over real HTTP on loopback, in six variants.
+package ratelimitdemo
 
 import (
 	"context"
@@ -10,12 +13,15 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/apiserver"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/ratelimit"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
-// The slides' world, at scale 1. A GET takes about 50 ms, so 100 one at a
-// time take 5 s (slide 13). The server serves MaxInflight at once: more
+// The slides' world, at scale 1, built to the slide's figures. A GET takes
+// about 50 ms, so 100 one at a time take 5 s (slide 13). The server serves MaxInflight at once: more
 // than a batch, far fewer than 100. The token bucket has client-go's
 // defaults; its retries too (10 for a response with Retry-After).
 const (
@@ -31,7 +37,7 @@ const (
 	RetryAfter  = 1                      // seconds, what the server's 429 asks (the real server's value)
 )
 
-// Run measures the rate-limiting scenario for cmd/demo: 100 manifests
+// Run measures the rate-limiting scenario: 100 manifests
 // fetched from a throttling fake API server over real HTTP on loopback, in
 // six variants. With env.Serve set it serves the fake API server there
 // instead, until ctx is done, and returns nil once it has stopped.
@@ -47,12 +53,13 @@ func Run(ctx context.Context, env report.Env, opts Options) error {
 	return run(ctx, env, opts, overLoopback)
 }
 
-// fetchFunc is a GetManifests function with its limit bound.
-type fetchFunc func(context.Context, []ResourceRequest, GetFunc) []ResourceResponse
+// fetchFunc is one way of fetching the manifests, with its limit bound.
+type fetchFunc func(context.Context, []ratelimit.ResourceRequest, ratelimit.GetFunc) []error
 
 // variant is one way of fetching the manifests.
 type variant struct {
 	name, notes string
+	role        report.Role
 	limit       int
 	retries     int     // Client.MaxRetries
 	qps         float64 // Client.Limiter's rate at the run's scale; 0 none
@@ -60,26 +67,38 @@ type variant struct {
 	fetch       fetchFunc
 }
 
-func variants(n, workers int, env report.Env, o Options) []variant {
-	batches := func(ctx context.Context, rs []ResourceRequest, get GetFunc) []ResourceResponse {
-		return GetManifestsByBatch(ctx, rs, workers, get)
+// window is workerpool.Window of limit, each outcome an error.
+func window(limit int) fetchFunc {
+	return func(ctx context.Context, rs []ratelimit.ResourceRequest, get ratelimit.GetFunc) []error {
+		return report.Errors(workerpool.Window(ctx, rs, limit, get))
 	}
-	window := func(ctx context.Context, rs []ResourceRequest, get GetFunc) []ResourceResponse {
-		return GetManifestsWindow(ctx, rs, workers, get)
+}
+
+func variants(n, workers int, env report.Env, o Options) []variant {
+	each := func(ctx context.Context, rs []ratelimit.ResourceRequest, get ratelimit.GetFunc) []error {
+		return report.Errors(workerpool.Each(ctx, rs, get))
+	}
+	batches := func(ctx context.Context, rs []ratelimit.ResourceRequest, get ratelimit.GetFunc) []error {
+		resp := ratelimit.GetManifestsByBatch(ctx, rs, workers, get)
+		errs := make([]error, len(resp))
+		for i, r := range resp {
+			errs[i] = r.Error
+		}
+		return errs
 	}
 	return []variant{
-		{name: "sequential", notes: "one GET at a time", limit: 1,
-			retries: MaxRetries, fetch: GetManifestsSequential},
-		{name: "unlimited", notes: "all at once, fail fast on 429", limit: n,
-			fetch: GetManifestsUnlimited},
-		{name: "unlimited+retry", notes: fmt.Sprintf("all at once, retry 429 after Retry-After (<= %d)", MaxRetries),
-			limit: n, retries: MaxRetries, fetch: GetManifestsUnlimited},
-		{name: "batches", notes: fmt.Sprintf("batches of %d (slide 12)", workers), limit: workers,
+		{name: "sequential", role: report.Bad, notes: "one GET at a time", limit: 1,
+			retries: MaxRetries, fetch: window(1)},
+		{name: "unlimited", role: report.Bad, notes: "all at once, fail fast on 429", limit: n,
+			fetch: each},
+		{name: "unlimited+retry", role: report.Bad, notes: fmt.Sprintf("all at once, retry 429 after Retry-After (<= %d)", MaxRetries),
+			limit: n, retries: MaxRetries, fetch: each},
+		{name: "batches", role: report.Slide, notes: fmt.Sprintf("GetManifestsByBatch, batches of %d (slide 12)", workers), limit: workers,
 			retries: MaxRetries, fetch: batches},
-		{name: "semaphore", notes: fmt.Sprintf("sliding window of %d", workers), limit: workers,
-			retries: MaxRetries, fetch: window},
-		{name: "token-bucket", notes: fmt.Sprintf("%s, burst %d, window of %d", perSecond(o.ClientQPS, env.Scale), o.ClientBurst, workers),
-			limit: workers, retries: MaxRetries, qps: o.ClientQPS / env.Scale, burst: o.ClientBurst, fetch: window},
+		{name: "window", role: report.Fix, notes: fmt.Sprintf("workerpool.Window of %d", workers), limit: workers,
+			retries: MaxRetries, fetch: window(workers)},
+		{name: "token-bucket", role: report.Fix, notes: fmt.Sprintf("%s, burst %d, window of %d", render.PerSecond(o.ClientQPS, env.Scale), o.ClientBurst, workers),
+			limit: workers, retries: MaxRetries, qps: o.ClientQPS / env.Scale, burst: o.ClientBurst, fetch: window(workers)},
 	}
 }
 
@@ -105,10 +124,12 @@ func run(ctx context.Context, env report.Env, opts Options, connect connectFunc)
 		stats[v.name] = s
 	}
 	tb := vs[slices.IndexFunc(vs, func(v variant) bool { return v.qps > 0 })] // the token bucket
-	sc.Notice(notice(sc.Variants(), stats, bucketFacts{
-		workers: workers, scale: env.Scale, opts: opts,
-		rateBound:   rateBound(lat, tb.qps, tb.burst),
-		windowBound: report.Bound(lat, tb.limit),
+	sc.Notice(render.RateLimit(render.RateLimitFacts{
+		Variants: sc.Variants(), Server: stats,
+		Workers: workers, Scale: env.Scale, MaxInflight: opts.MaxInflight, ServerQPS: opts.ServerQPS,
+		ClientQPS: opts.ClientQPS, ClientBurst: opts.ClientBurst,
+		RateBound:   rateBound(lat, tb.qps, tb.burst),
+		WindowBound: report.Bound(lat, tb.limit),
 	}))
 	return nil
 }
@@ -116,7 +137,7 @@ func run(ctx context.Context, env report.Env, opts Options, connect connectFunc)
 // measure runs one variant against a new server and returns what the
 // server counted.
 func measure(ctx context.Context, sc *report.Scenario, env report.Env, v variant,
-	reqs []ResourceRequest, lat []time.Duration, cfg apiserver.Config, connect connectFunc) (apiserver.Stats, error) {
+	reqs []ratelimit.ResourceRequest, lat []time.Duration, cfg apiserver.Config, connect connectFunc) (apiserver.Stats, error) {
 	api := apiserver.New(cfg)
 	hc, base, closeConn, err := connect(api, len(reqs))
 	if err != nil {
@@ -126,22 +147,19 @@ func measure(ctx context.Context, sc *report.Scenario, env report.Env, v variant
 	if v.qps > 0 {
 		bound = max(bound, rateBound(lat, v.qps, v.burst))
 	}
-	spec := report.Spec{Name: v.name, Limit: v.limit, Bound: bound, Notes: v.notes}
+	spec := report.Spec{Name: v.name, Role: v.role, Limit: v.limit, Bound: bound, Notes: v.notes}
 	sc.Measure(ctx, spec, func(ctx context.Context, p *report.Probe) []error {
-		c := &Client{HTTP: hc, BaseURL: base, MaxRetries: v.retries,
-			Backoff: env.Scaled(Backoff), TimeScale: env.Scale, OnRetry: p.Retry}
+		// The server asks Retry-After in whole seconds, as the real one
+		// does; MaxWait makes a scaled run wait a scaled second.
+		c := &ratelimit.Client{HTTP: hc, BaseURL: base, MaxRetries: v.retries,
+			Backoff: env.Scaled(Backoff), MaxWait: env.Scaled(RetryAfter * time.Second), OnRetry: p.Retry}
 		if v.qps > 0 {
 			c.Limiter = rate.NewLimiter(rate.Limit(v.qps), v.burst)
 		}
-		get := func(ctx context.Context, r ResourceRequest) ([]byte, error) {
-			p.Begin()
-			defer p.End()
-			return c.Get(ctx, r)
-		}
-		errs := errorsOf(v.fetch(ctx, reqs, get))
+		errs := v.fetch(ctx, reqs, report.Track(p, c.Get))
 		// The server's side of the row: what it served and refused,
 		// retries included, which the client's ok/failed do not show.
-		p.Note(serverNote(api.Stats(), v.retries > 0))
+		p.Note(render.ServerNote(api.Stats(), v.retries > 0))
 		return errs
 	})
 	closeErr := closeConn(ctx)
@@ -154,7 +172,9 @@ func measure(ctx context.Context, sc *report.Scenario, env report.Env, v variant
 // serverConfig is the fake server of the run: opts' limits, rates at the
 // run's scale. Its token bucket holds a tenth of a second's requests.
 func serverConfig(env report.Env, o Options, latency func(string) time.Duration) apiserver.Config {
-	cfg := apiserver.Config{Latency: latency, MaxInflight: o.MaxInflight, RetryAfter: RetryAfter}
+	// Above scale 1 the server asks a scaled Retry-After, in whole seconds.
+	cfg := apiserver.Config{Latency: latency, MaxInflight: o.MaxInflight,
+		RetryAfter: max(RetryAfter, int(math.Ceil(RetryAfter*env.Scale)))}
 	if o.ServerQPS > 0 {
 		cfg.QPS = o.ServerQPS / env.Scale
 		cfg.Burst = int(math.Ceil(o.ServerQPS / 10))
@@ -163,18 +183,18 @@ func serverConfig(env report.Env, o Options, latency func(string) time.Duration)
 }
 
 // requests names n objects to fetch.
-func requests(n int) []ResourceRequest {
+func requests(n int) []ratelimit.ResourceRequest {
 	resources := []string{"configmaps", "secrets", "services"}
-	rs := make([]ResourceRequest, n)
+	rs := make([]ratelimit.ResourceRequest, n)
 	for i := range rs {
-		rs[i] = ResourceRequest{Namespace: "default", Resource: resources[i%len(resources)],
+		rs[i] = ratelimit.ResourceRequest{Namespace: "default", Resource: resources[i%len(resources)],
 			Name: fmt.Sprintf("app-%03d", i+1)}
 	}
 	return rs
 }
 
 // latencyByName tells the server how long each request's GET takes.
-func latencyByName(reqs []ResourceRequest, lat []time.Duration) func(string) time.Duration {
+func latencyByName(reqs []ratelimit.ResourceRequest, lat []time.Duration) func(string) time.Duration {
 	m := make(map[string]time.Duration, len(reqs))
 	for i, r := range reqs {
 		m[r.Name] = lat[i]
@@ -191,12 +211,4 @@ func rateBound(lat []time.Duration, qps float64, burst int) time.Duration {
 		return 0
 	}
 	return time.Duration(float64(len(lat)-burst)/qps*float64(time.Second)) + slices.Min(lat)
-}
-
-func errorsOf(rs []ResourceResponse) []error {
-	errs := make([]error, len(rs))
-	for i, r := range rs {
-		errs[i] = r.Error
-	}
-	return errs
 }
