@@ -16,8 +16,11 @@
 // under `go run -race ./cmd/demo pitfalls` to see the race detector name
 // them. The package's tests skip those two under -race ([RaceEnabled]).
 //
-// The fixes are in the pattern packages (workerpool, hibernation,
-// shutdown); this package is only the "before".
+// The fixes are in the lesson packages: workerpool.Window bounds and waits
+// and keeps every outcome (slides 3, 7), workerpool.Batches clamps the last
+// batch (slide 19), hibernation.Counter is typed atomics (slide 22),
+// sync.WaitGroup.Go defers the Done (slide 23), shutdown.RunWithLease
+// gives the loop its exit (slide 23). This package is only the "before".
 package pitfalls
 
 // Finding is what one pitfall did when it ran: of Items, how many went

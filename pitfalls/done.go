@@ -6,8 +6,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 )
 
 // ForgottenDone is slide 23's second pitfall: n goroutines, and the last
@@ -25,12 +23,12 @@ func ForgottenDone(ctx context.Context, n int, work, watchdog time.Duration) Fin
 		wg.Add(1)
 		go func() {
 			if i == n-1 {
-				_ = sim.Sleep(ctx, work) // Bad: forgot wg.Done()
+				sleep(ctx, work) // Bad: forgot wg.Done()
 				return
 			}
 			defer wg.Done() // Good: deferred, so every return path calls it
 			defer dones.Add(1)
-			_ = sim.Sleep(ctx, work)
+			sleep(ctx, work)
 		}()
 	}
 	waited := make(chan struct{}) // closed by the waiter when Wait returns

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
-
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -83,24 +81,4 @@ func TestRacy(t *testing.T) {
 	if f.Items != 100 || (f.Lost != 13 && f.Lost != 14) || !strings.HasPrefix(f.What, "14 of 100 triggers failed") {
 		t.Errorf("SharedErr: got %+v", f)
 	}
-}
-
-// --pitfalls for one pattern runs just that pattern's pitfalls, each as a
-// scenario whose items are all accounted for and whose notice says what
-// went wrong.
-func TestRun(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		env := report.NewEnv(1, 1, nil)
-		if err := Run(t.Context(), env, "shutdown"); err != nil {
-			t.Fatal(err)
-		}
-		ps := env.Rec.Report().Patterns
-		if len(ps) != 1 || ps[0].Variants[0].Name != "no exit" || ps[0].Variants[0].Failed != 1 ||
-			!strings.HasPrefix(ps[0].Notice, "slide 23: for { doWork() }") {
-			t.Errorf("got %+v", ps)
-		}
-		if !For("workerpool") || !For("hibernation") || For("fanout") {
-			t.Error("For names the wrong patterns")
-		}
-	})
 }

@@ -5,6 +5,3 @@ package pitfalls
 // RaceEnabled is true in a -race build: tests then skip the two pitfalls
 // that race by design, which the detector would (rightly) fail.
 const RaceEnabled = true
-
-// raceBuild is RaceEnabled as a number, for sizes.
-const raceBuild = 1

@@ -3,11 +3,9 @@ package pitfalls
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
-
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 )
 
 // SpawnUnbounded is slide 3 with n items, each taking work:
@@ -21,14 +19,17 @@ import (
 // every outcome is lost. (The safety net, which the slide does not have, is
 // a WaitGroup the demo waits on before returning, so nothing leaks here.)
 func SpawnUnbounded(ctx context.Context, n int, work time.Duration) Finding {
-	before := runtime.NumGoroutine()
 	var net sync.WaitGroup // the demo's, not the slide's
+	var ended atomic.Int64 // counted by the net, so other goroutines do not count
 	start := time.Now()
 	for range n {
-		net.Go(func() { _ = sim.Sleep(ctx, work) }) // the slide: go processItem(item)
+		net.Go(func() { // the slide: go processItem(item)
+			defer ended.Add(1)
+			sleep(ctx, work)
+		})
 	}
 	returned := time.Since(start)
-	running := runtime.NumGoroutine() - before
+	running := n - int(ended.Load())
 	net.Wait()
 	return Finding{Items: n, Lost: n, What: fmt.Sprintf(
 		"the loop returned after %v with %d goroutines still running; none can report an error: %d outcomes unknown",

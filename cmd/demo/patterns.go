@@ -12,10 +12,10 @@ import (
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/fanoutdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/hibernationdemo"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/pitfallsdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/ratelimitdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/workerpooldemo"
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/pitfalls"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/shutdown"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/sse"
 )
@@ -58,7 +58,7 @@ func registry(fs *flag.FlagSet) []pattern {
 		{name: "hibernation", slides: "18-20", about: "100 resources in batches of 10; atomic counters",
 			run: hibernationdemo.Run},
 		{name: "pitfalls", slides: "3, 7, 19, 22, 23", about: "the slides' bugs, run for real (not in the full run)",
-			run: func(ctx context.Context, env report.Env) error { return pitfalls.Run(ctx, env) }, extra: true},
+			run: func(ctx context.Context, env report.Env) error { return pitfallsdemo.Run(ctx, env) }, extra: true},
 	}
 }
 

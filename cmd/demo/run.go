@@ -10,9 +10,9 @@ import (
 	"os"
 	"slices"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/pitfallsdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/pitfalls"
 )
 
 // Exit statuses.
@@ -123,8 +123,8 @@ func runPatterns(ctx context.Context, opts options, chosen []pattern, stdin io.R
 			}
 			return exitOK
 		}
-		if err == nil && opts.pits && pitfalls.For(p.name) {
-			err = pitfalls.Run(ctx, env, p.name)
+		if err == nil && opts.pits && pitfallsdemo.For(p.name) {
+			err = pitfallsdemo.Run(ctx, env, p.name)
 		}
 		if ctx.Err() != nil {
 			break

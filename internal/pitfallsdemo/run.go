@@ -1,4 +1,6 @@
-package pitfalls
+// Package pitfallsdemo runs package pitfalls' broken shapes for cmd/demo,
+// each as a scenario of one row whose notice says what went wrong.
+package pitfallsdemo
 
 import (
 	"context"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/pitfalls"
 )
 
 // pitfall is one broken shape as the demo runs it: a scenario of its own,
@@ -20,7 +23,7 @@ type pitfall struct {
 	pattern string // the pattern package whose --pitfalls runs it
 	items   int    // what Finding.Items will be
 	lost    string // what a lost item is, for the failure tally
-	run     func(ctx context.Context, env report.Env) Finding
+	run     func(ctx context.Context, env report.Env) pitfalls.Finding
 	memory  bool // the notice adds the goroutines and stack memory measured
 }
 
@@ -30,9 +33,6 @@ const (
 	triggers, batch    = 100, 5
 	failEvery          = 7
 	resources, batch19 = 97, 10
-	// perRacer is enough updates for two CPUs to collide, and few enough
-	// that the race detector's instrumented run stays short.
-	perRacer             = 5_000_000 / (1 + 24*raceBuild)
 	doneWorkers          = 5
 	leakTick, leakSettle = 10 * time.Millisecond, 100 * time.Millisecond
 )
@@ -40,33 +40,45 @@ const (
 // all lists the pitfalls in slide order.
 var all = []pitfall{
 	{"spawn 10000", "3", "go processItem(item) for 10,000 items: nothing bounds or waits", "workerpool",
-		spawnN, "outcome unknown", func(ctx context.Context, env report.Env) Finding {
-			return SpawnUnbounded(ctx, spawnN, env.Scaled(500*time.Millisecond))
+		spawnN, "outcome unknown", func(ctx context.Context, env report.Env) pitfalls.Finding {
+			return pitfalls.SpawnUnbounded(ctx, spawnN, env.Scaled(500*time.Millisecond))
 		}, true},
 	{"shared err", "7", "err = handleCiSuccessEvent(...) from every goroutine of a batch", "workerpool",
-		triggers, "error lost", func(context.Context, report.Env) Finding {
-			return SharedErr(triggers, batch, failEvery)
+		triggers, "error lost", func(context.Context, report.Env) pitfalls.Finding {
+			return pitfalls.SharedErr(triggers, batch, failEvery)
 		}, false},
 	{"index [i+j]", "19", "replicaNodes[i+j] with 97 resources in batches of 10", "hibernation",
-		(resources + batch19 - 1) / batch19 * batch19, "panicked", func(context.Context, report.Env) Finding {
-			return IndexPastEnd(resources, batch19)
+		(resources + batch19 - 1) / batch19 * batch19, "panicked", func(context.Context, report.Env) pitfalls.Finding {
+			return pitfalls.IndexPastEnd(resources, batch19)
 		}, false},
 	{"racy counter", "22", "counter++ from one goroutine per CPU, no synchronisation", "hibernation",
-		racers() * perRacer, "update lost", func(context.Context, report.Env) Finding {
-			return RacyCounter(racers(), perRacer)
+		racers() * perRacer, "update lost", func(context.Context, report.Env) pitfalls.Finding {
+			return pitfalls.RacyCounter(racers(), perRacer)
 		}, false},
 	{"forgot Done", "23", "wg.Add(1) without wg.Done(): Wait never returns", "workerpool",
-		doneWorkers, "never called Done", func(ctx context.Context, env report.Env) Finding {
-			return ForgottenDone(ctx, doneWorkers, env.Scaled(50*time.Millisecond), env.Scaled(time.Second))
+		doneWorkers, "never called Done", func(ctx context.Context, env report.Env) pitfalls.Finding {
+			return pitfalls.ForgottenDone(ctx, doneWorkers, env.Scaled(50*time.Millisecond), env.Scaled(time.Second))
 		}, false},
 	{"no exit", "23", "go func() { for { doWork() } }(): no exit condition", "shutdown",
-		1, "leaked", func(ctx context.Context, env report.Env) Finding {
-			return NoExit(ctx, env.Scaled(leakTick), env.Scaled(leakSettle))
+		1, "leaked", func(ctx context.Context, env report.Env) pitfalls.Finding {
+			return pitfalls.NoExit(ctx, env.Scaled(leakTick), env.Scaled(leakSettle))
 		}, false},
 }
 
 // racers is one racing goroutine per CPU the program may use, and at
 // least two: more would only take turns.
+// perRacer is enough updates for two CPUs to collide, and few enough that
+// the race detector's instrumented run stays short.
+var perRacer = 5_000_000 / (1 + 24*raceBuild())
+
+// raceBuild is 1 in a -race build, whose instrumented counter is slower.
+func raceBuild() int {
+	if pitfalls.RaceEnabled {
+		return 1
+	}
+	return 0
+}
+
 func racers() int { return max(2, runtime.GOMAXPROCS(0)) }
 
 // For reports whether the pattern has pitfalls to show with --pitfalls.
@@ -83,7 +95,7 @@ func Run(ctx context.Context, env report.Env, patterns ...string) error {
 			continue
 		}
 		sc := env.Rec.Scenario("pitfalls", p.slide, p.title, p.items)
-		var f Finding
+		var f pitfalls.Finding
 		v := sc.Measure(ctx, report.Spec{Name: p.name, Limit: p.items}, func(ctx context.Context, _ *report.Probe) []error {
 			f = p.run(ctx, env)
 			return outcomes(f, p.lost)
@@ -101,7 +113,7 @@ func Run(ctx context.Context, env report.Env, patterns ...string) error {
 }
 
 // outcomes turns a finding into one error per item: Lost of them fail.
-func outcomes(f Finding, lost string) []error {
+func outcomes(f pitfalls.Finding, lost string) []error {
 	errs := make([]error, f.Items)
 	err := errors.New(lost)
 	for i := range min(f.Lost, f.Items) {
