@@ -86,8 +86,8 @@ func ExampleEach() {
 func ExamplePanicError() {
 	rs := workerpool.Window(context.Background(), pipelines, 3, func(ctx context.Context, p string) (int, error) {
 		if p == "canary" {
-			var analysis map[string]int
-			analysis["canary"]++ // a bug: a nil map
+			var scores []int
+			_ = scores[len(p)] // a bug: an index out of range
 		}
 		return triggerCD(ctx, p)
 	})
@@ -99,7 +99,7 @@ func ExamplePanicError() {
 		}
 	}
 	// Output:
-	// canary panicked: assignment to entry in nil map
+	// canary panicked: runtime error: index out of range [6] with length 0
 	// stack names the caller's code: true
 }
 

@@ -10,8 +10,8 @@ import (
 	"testing"
 )
 
-// --svg writes one well-formed chart per scenario, with a line per variant
-// in each of its two panels and a legend naming them.
+// --svg writes one well-formed chart per scenario, with a lane per variant
+// in the order they ran; the failed run says so.
 func TestSVG(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "charts")
 	code, _, stderr := demo(t, t.Context(), "workerpool", "--scale", "0.01", "--svg", dir)
@@ -26,7 +26,7 @@ func TestSVG(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		lines, texts := 0, []string{}
+		lanes, texts := []string{}, []string{}
 		dec := xml.NewDecoder(strings.NewReader(string(b)))
 		for {
 			tok, err := dec.Token()
@@ -38,20 +38,21 @@ func TestSVG(t *testing.T) {
 			}
 			switch tok := tok.(type) {
 			case xml.StartElement:
-				if tok.Name.Local == "polyline" {
-					lines++
+				for _, a := range tok.Attr {
+					if a.Name.Local == "data-variant" {
+						lanes = append(lanes, a.Value)
+					}
 				}
 			case xml.CharData:
 				texts = append(texts, strings.TrimSpace(string(tok)))
 			}
 		}
-		if lines != 2*len(variants) {
-			t.Errorf("%s: %d lines, want %d", file, lines, 2*len(variants))
+		if !slices.Equal(lanes, variants) {
+			t.Errorf("%s: lanes %v, want %v", file, lanes, variants)
 		}
-		for _, v := range variants {
-			if !slices.Contains(texts, "■ "+v) {
-				t.Errorf("%s: no legend for %s", file, v)
-			}
+		// At this tiny scale how many fail is the scheduler's choice.
+		if file == "workerpool-1.svg" && !slices.ContainsFunc(texts, func(s string) bool { return strings.HasSuffix(s, "/100 failed") }) {
+			t.Errorf("%s: the unbounded lane does not say how many of 100 failed: %q", file, texts)
 		}
 	}
 	if code, _, _ := demo(t, t.Context(), "--svg", "/dev/null/x"); code != exitUsage {

@@ -29,10 +29,10 @@ type pitfall struct {
 
 // The sizes the demo runs the pitfalls at.
 const (
-	spawnN             = 10_000
-	triggers, batch    = 100, 5
-	failEvery          = 7
-	resources, batch19 = 97, 10
+	spawnN               = 10_000
+	triggers, batch      = 100, 5
+	failEvery            = 7
+	resources, batch19   = 97, 10
 	doneWorkers          = 5
 	leakTick, leakSettle = 10 * time.Millisecond, 100 * time.Millisecond
 )

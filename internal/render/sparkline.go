@@ -2,22 +2,29 @@ package render
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 )
 
-// sparkWidth is the width of one sparkline: two fit a 100-column line.
-const sparkWidth = 24
+// sparkWidth is the width of the longest variant's sparkline; the others
+// are shorter in proportion to their wall time.
+const sparkWidth = 60
 
-var bars = []rune(" ▁▂▃▄▅▆▇█")
+// bars draw 1 to 8 eighths; zero is a dot, so a line with nothing in
+// flight is visibly a zero line, not blanks.
+var bars = []rune("·▁▂▃▄▅▆▇█")
 
 // sparkline draws vals in width characters, each the peak of the values it
 // covers, on a scale from 0 to top: an unbounded variant is a spike, a
-// bounded one a flat line, batches a saw-tooth.
+// window a flat line, batches a saw-tooth.
 func sparkline(vals []int, width, top int) string {
+	if width <= 0 {
+		return ""
+	}
 	if len(vals) == 0 || top <= 0 {
-		return strings.Repeat(" ", width)
+		return strings.Repeat(string(bars[0]), width)
 	}
 	var b strings.Builder
 	for i := range width {
@@ -25,40 +32,54 @@ func sparkline(vals []int, width, top int) string {
 		if hi <= lo {
 			hi = lo + 1
 		}
-		if lo >= len(vals) {
-			b.WriteRune(' ')
-			continue
-		}
 		peak := 0
-		for _, v := range vals[lo:min(hi, len(vals))] {
+		for _, v := range vals[min(lo, len(vals)-1):min(hi, len(vals))] {
 			peak = max(peak, v)
 		}
-		b.WriteRune(bars[min(len(bars)-1, (peak*(len(bars)-1)+top-1)/top)])
+		level := 0
+		if peak > 0 {
+			level = max(1, min(len(bars)-1, (peak*(len(bars)-1)+top-1)/top))
+		}
+		b.WriteRune(bars[level])
 	}
 	return b.String()
 }
 
-// sparklines is the line under a variant's row: goroutines and items in
-// flight over the variant's time, on the scenario's common scale so rows
-// compare at a glance. The peaks printed are the row's, which also counts
-// spikes shorter than a sample.
-func sparklines(v report.Variant, topG, topIn int) string {
-	s := v.Samples
-	if s == nil {
+// sparkBlock is the scenario's picture under its table: each variant's
+// items in flight over time, all on one time axis (a variant that took a
+// tenth of the time draws a tenth of the width), each to the height of its
+// own limit, so a batch's saw-tooth and a window's flat line both show.
+func sparkBlock(vs []report.Variant) string {
+	longest := 0.0
+	for _, v := range vs {
+		longest = max(longest, v.WallMS)
+	}
+	if longest <= 0 {
 		return ""
 	}
-	if v.PeakInflight == 0 { // nothing counted items in flight
-		return fmt.Sprintf("      goroutines %s peak %d", sparkline(s.Goroutines, sparkWidth, topG), v.PeakGoroutines)
+	var b strings.Builder
+	fmt.Fprintf(&b, "      in flight, one time axis of %s, each row to its own limit (· is none):\n", Dur(longest))
+	for _, v := range vs {
+		if v.Samples == nil {
+			continue
+		}
+		w := max(1, int(math.Round(sparkWidth*v.WallMS/longest)))
+		top := max(v.Limit, v.PeakInflight, 1)
+		fmt.Fprintf(&b, "      %-15s %s %s\n", v.Name, sparkline(v.Samples.Inflight, w, top), outcome(v))
 	}
-	return fmt.Sprintf("      goroutines %s peak %-5d in-flight %s peak %d",
-		sparkline(s.Goroutines, sparkWidth, topG), v.PeakGoroutines,
-		sparkline(s.Inflight, sparkWidth, topIn), v.PeakInflight)
+	return b.String()
 }
 
-func maxOf(vals []int) int {
-	m := 0
-	for _, v := range vals {
-		m = max(m, v)
+// outcome is how a variant ended, in a few words: "100 ok" or "80/100
+// failed", with the peak in flight.
+func outcome(v report.Variant) string {
+	n := v.OK + v.Failed
+	s := fmt.Sprintf("%d ok", v.OK)
+	switch {
+	case v.Unexpected() > 0:
+		s = fmt.Sprintf("%d/%d failed", v.Unexpected(), n)
+	case v.Expected > 0:
+		s = fmt.Sprintf("%d ok, %d as expected", v.OK, v.Expected)
 	}
-	return m
+	return fmt.Sprintf("%s, peak %d", s, v.PeakInflight)
 }

@@ -26,10 +26,10 @@ func writeSummary(w io.Writer, r report.Report) {
 	for _, s := range r.Summary {
 		pairs = append(pairs, s.BeforeVariant+"->"+s.AfterVariant)
 	}
-	fmt.Fprintf(w, "  %s\n", Wrap("variants compared: "+strings.Join(pairs, ", "), width-2, "  "))
+	fmt.Fprintf(w, "  %s\n", Wrap("variants compared: "+strings.Join(pairs, ", "), Width-2, "  "))
 	for _, s := range r.Summary {
 		if !s.MatchesSlide {
-			fmt.Fprintf(w, "  %s\n", Wrap(s.Operation+": "+s.Verdict, width-2, "    "))
+			fmt.Fprintf(w, "  %s\n", Wrap(s.Operation+": "+s.Verdict, Width-2, "    "))
 		}
 	}
 }

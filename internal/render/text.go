@@ -11,8 +11,9 @@ import (
 )
 
 // Text renders a run for people: a heading per scenario, a row per
-// variant the moment it is measured, the line to notice, and the slide-24
-// table at the end. It is the report.Observer of a run without --json.
+// variant the moment it is measured, then the scenario's sparklines on one
+// time axis and the line to notice, and the slide-24 table at the end. It
+// is the report.Observer of a run without --json.
 //
 // Rows use fixed column widths instead of text/tabwriter so each one can be
 // printed as soon as its variant ends: on stage the table grows live.
@@ -28,9 +29,9 @@ type Text struct {
 	Step    func(next string)
 	started bool // a variant has run: the next one pauses
 
-	// The scenario's highest goroutine and in-flight peaks so far: the
-	// common scale of its sparklines. Touched on the scenario's goroutine only.
-	topG, topIn int
+	// The scenario's variants so far, for its sparklines. Touched on the
+	// scenario's goroutine only.
+	pending []report.Variant
 }
 
 // NewText returns a Text that writes to w: with live progress when term is
@@ -39,16 +40,16 @@ func NewText(w io.Writer, term, color bool) *Text {
 	return &Text{w: w, term: term, color: color}
 }
 
-// width is the projector's: every line but a long note fits in it.
-const width = 100
+// Width is the projector's: every line the demo prints fits in it.
+const Width = 100
 
 var columns = []struct {
 	title string
 	width int
 	right bool
 }{
-	{"variant", 14, false}, {"wall", 7, true}, {"bound", 7, true}, {"best%", 6, true},
-	{"goroutines", 11, true}, {"in-flight", 10, true}, {"ok", 8, true}, {"failed", 8, true},
+	{"variant", 15, false}, {"role", 5, false}, {"wall", 7, true}, {"bound", 7, true}, {"best%", 5, true},
+	{"goroutines", 10, true}, {"in-flight", 9, true}, {"ok", 6, true}, {"failed", 6, true},
 }
 
 func (t *Text) printf(format string, args ...any) {
@@ -61,17 +62,19 @@ func (t *Text) printf(format string, args ...any) {
 func (t *Text) Start(scale float64, seed int64) {
 	t.printf("%s scale %g (slide latencies x %g), seed %d\n",
 		t.paint(bold, "Go Concurrency at Scale: live measurements"), scale, scale, seed)
+	t.printf("%s\n", Wrap("The simulated platform is built to the slides' figures; what each run measures is "+
+		"the schedule, the overhead and the jitter on top of them.", Width, ""))
 }
 
 // ScenarioStart prints the heading and the column titles.
 func (t *Text) ScenarioStart(p report.Pattern) {
-	t.topG, t.topIn = 0, 0
+	t.flush()
 	slides := "slides"
 	if !strings.ContainsAny(p.Slides, "-,") {
 		slides = "slide"
 	}
-	head := Wrap(fmt.Sprintf("== %s (%s %s): %s", p.Pattern, slides, p.Slides, p.Scenario), width, "   ")
-	t.printf("\n%s\n%s\n", t.paint(cyan, head), t.paint(dim, t.row(titles(), "notes")))
+	head := Wrap(fmt.Sprintf("== %s (%s %s): %s", p.Pattern, slides, p.Slides, p.Scenario), Width, "   ")
+	t.printf("\n%s\n%s\n", t.paint(cyan, head), t.paint(bold, t.row(titles(), "notes")))
 }
 
 // VariantStart pauses for Enter in --step mode, then shows live progress on
@@ -98,31 +101,30 @@ func (t *Text) VariantStart(p report.Pattern, name string, probe *report.Probe) 
 }
 
 func (t *Text) progress(name string, probe *report.Probe, quit <-chan struct{}) {
+	wait := time.NewTimer(time.Second)
+	defer wait.Stop()
 	select {
-	case <-time.After(time.Second):
+	case <-wait.C:
 	case <-quit:
 		return
 	}
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
-	shown := false
 	for {
-		t.printf("\r  %-14s running: %d/%d done, %d in flight, %d goroutines now\x1b[K",
+		line := fmt.Sprintf("  %-15s running: %d/%d done, %d in flight, %d goroutines now",
 			name, probe.Done(), probe.Items(), probe.Inflight(), goroutinesNow())
-		shown = true
+		t.printf("\r%s\x1b[K", clip(line, Width-1))
 		select {
 		case <-tick.C:
 		case <-quit:
-			if shown {
-				t.printf("\r\x1b[K")
-			}
+			t.printf("\r\x1b[K")
 			return
 		}
 	}
 }
 
-// VariantEnd prints the variant's row. Its notes follow on the same line
-// when they fit the projector's width, else on the next line.
+// VariantEnd prints the variant's row, in its role's colour. Its notes
+// follow on the same line when they fit, else wrapped under it.
 func (t *Text) VariantEnd(p report.Pattern, v report.Variant) {
 	bound, best := Dur(v.BoundMS), fmt.Sprintf("%.0f%%", 100*v.Efficiency())
 	if v.BoundMS == 0 {
@@ -133,49 +135,81 @@ func (t *Text) VariantEnd(p report.Pattern, v report.Variant) {
 		// The bound is for all the items; a cut-short run has none.
 		bound, best, notes = "-", "-", joinNotes("INTERRUPTED", notes)
 	}
-	cells := []string{v.Name, Dur(v.WallMS), bound, best,
-		fmt.Sprint(v.PeakGoroutines), fmt.Sprint(v.PeakInflight), fmt.Sprint(v.OK), fmt.Sprint(v.Failed)}
+	if v.Unexpected() > 0 && v.Role != report.Bad && v.Expected > 0 {
+		notes = joinNotes(notes, fmt.Sprintf("%d of the failures not expected", v.Unexpected()))
+	}
+	failed := fmt.Sprint(v.Failed)
+	if v.Expected > 0 {
+		failed = fmt.Sprintf("%d*", v.Failed) // * expected: the notes say which
+	}
+	cells := []string{v.Name, string(v.Role), Dur(v.WallMS), bound, best,
+		fmt.Sprint(v.PeakGoroutines), fmt.Sprint(v.PeakInflight), fmt.Sprint(v.OK), failed}
 	line := t.row(cells, "")
 	switch {
 	case notes == "":
-	case !t.term || len(line)+2+len(notes) <= width:
+	case len(line)+2+len(notes) <= Width:
 		line += "  " + notes
 	default:
-		line += "\n      " + Wrap(notes, width-6, "      ")
+		line += "\n      " + Wrap(notes, Width, "      ")
 	}
-	color := green
-	if v.Failed > 0 {
-		color = red
-	}
-	t.printf("%s\n", t.paint(color, line))
-	if v.Samples != nil {
-		t.topG = max(t.topG, maxOf(v.Samples.Goroutines))
-		t.topIn = max(t.topIn, maxOf(v.Samples.Inflight))
-		t.printf("%s\n", t.paint(dim, sparklines(v, t.topG, t.topIn)))
+	t.printf("%s\n", t.paint(roleColour(v), line))
+	if !v.Partial {
+		t.pending = append(t.pending, v)
 	}
 }
 
+// roleColour is a row's colour: bad red, slide plain, fix green; a slide
+// or fix that failed items it was not expected to fail is yellow, never
+// the green of a fix that worked.
+func roleColour(v report.Variant) string {
+	switch {
+	case v.Role == report.Bad:
+		return red
+	case v.Unexpected() > 0:
+		return yellow
+	case v.Role == report.Fix:
+		return green
+	}
+	return ""
+}
+
 func joinNotes(a, b string) string {
-	if b == "" {
+	switch {
+	case a == "":
+		return b
+	case b == "":
 		return a
 	}
 	return a + "; " + b
 }
 
-// Notice prints the line to notice under the table, wrapped to the
-// projector's width.
+// Notice prints the scenario's sparklines, then the line to notice under
+// the table, wrapped to the projector's width.
 func (t *Text) Notice(p report.Pattern, line string) {
-	t.printf("%s %s\n", t.paint(yellow, "->"), Wrap(line, width-3, "   "))
+	t.flush()
+	if line != "" {
+		t.printf("%s %s\n", t.paint(yellow, "->"), Wrap(line, Width-3, "   "))
+	}
 }
 
-// Announce prints a line that belongs to no table.
+// flush prints the sparklines of the variants measured since the last
+// flush, on one time axis, and forgets them.
+func (t *Text) flush() {
+	if len(t.pending) > 0 {
+		t.printf("%s", sparkBlock(t.pending))
+	}
+	t.pending = nil
+}
+
+// Announce prints a line that belongs to no table, wrapped to the width.
 func (t *Text) Announce(line string) {
-	t.printf("%s\n", t.paint(yellow, line))
+	t.printf("%s\n", t.paint(yellow, Wrap(line, Width, "    ")))
 }
 
-// Finish prints the end of the run: the slide-24 table, if the run
-// measured any of its rows.
+// Finish prints the end of the run: the last sparklines, and the slide-24
+// table if the run measured any of its rows.
 func (t *Text) Finish(r report.Report) {
+	t.flush()
 	if r.Interrupted {
 		t.printf("\n%s\n", t.paint(red, "Interrupted: the figures above are what was measured before Ctrl-C."))
 	}
@@ -209,4 +243,13 @@ func (t *Text) row(cells []string, last string) string {
 	b.WriteString(" ")
 	b.WriteString(last)
 	return strings.TrimRight(b.String(), " ")
+}
+
+// clip cuts a live progress line to n columns: it is redrawn ten times a
+// second and must never wrap, or \r would no longer return over it.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
 }

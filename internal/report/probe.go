@@ -30,9 +30,12 @@ type Probe struct {
 
 	series *series // written by the sampler only; read after it stopped
 
-	mu       sync.Mutex // guards notes and watching
+	start time.Time // set by measure before run starts; read-only after
+
+	mu       sync.Mutex // guards notes, watching and marks
 	notes    []string
 	watching time.Duration
+	marks    []Mark
 }
 
 func newProbe(items int) *Probe { return &Probe{items: items} }
@@ -64,6 +67,22 @@ func (p *Probe) notesText() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return strings.Join(p.notes, "; ")
+}
+
+// Mark records that a moment that matters happened now: the client left,
+// the signal came, the slow client was evicted. Charts draw it on the time
+// axis; the report keeps it in the variant's marks.
+func (p *Probe) Mark(what string) {
+	at := ms(time.Since(p.start))
+	p.mu.Lock()
+	p.marks = append(p.marks, Mark{AtMS: at, What: what})
+	p.mu.Unlock()
+}
+
+func (p *Probe) marksCopy() []Mark {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Mark(nil), p.marks...)
 }
 
 // Observing marks the time until the returned func is called as spent

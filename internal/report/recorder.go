@@ -173,6 +173,7 @@ func measure(ctx context.Context, spec Spec, probe *Probe, run func(context.Cont
 	stackBefore := stackBytes()
 	stop := probe.sample(SampleEvery)
 	start := time.Now()
+	probe.start = start
 	errs := run(ctx, probe)
 	v.WallMS = ms(time.Since(start))
 	stop()
@@ -184,6 +185,7 @@ func measure(ctx context.Context, spec Spec, probe *Probe, run func(context.Cont
 	v.Retries = int(probe.retries.Load())
 	v.OK, v.Failed, v.Expected = count(errs, probe.items)
 	v.ObservedMS = ms(probe.observed())
+	v.Marks = probe.marksCopy()
 	v.Partial = ctx.Err() != nil
 	v.Notes = joinNotes(joinNotes(spec.Notes, probe.notesText()), Tally(errs, probe.items))
 	return v

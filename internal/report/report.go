@@ -84,6 +84,15 @@ type Variant struct {
 	// working (the leak scenario's watch for leaked loops, the SSE
 	// scenario's shutdown): it is left out of Efficiency.
 	ObservedMS float64 `json:"observed_ms,omitempty"`
+	// Marks are the moments that matter while it ran, in the order they
+	// happened: the client left, the signal, an eviction.
+	Marks []Mark `json:"marks,omitempty"`
+}
+
+// Mark is a moment of a variant's run, AtMS after it started.
+type Mark struct {
+	AtMS float64 `json:"at_ms"`
+	What string  `json:"what"`
 }
 
 // Role is what a variant stands for in its scenario.
