@@ -1,6 +1,7 @@
 package sse
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -47,13 +48,13 @@ func openStream(ctx context.Context, hc *http.Client, url string) (*http.Respons
 // stream ends, or ctx ends. Before each event it calls pace, if not nil, so
 // a slow client can be made slow; an error from pace stops it.
 func read(ctx context.Context, body io.Reader, bufSize, want int, pace func() error) tally {
-	d := newDecoder(body, bufSize)
+	d := NewDecoder(bufio.NewReaderSize(body, bufSize))
 	t := tally{inOrder: true}
 	for t.got < want {
 		if pace != nil && pace() != nil {
 			return t
 		}
-		ev, err := d.next()
+		ev, err := d.Next()
 		if err != nil {
 			t.ended = err == io.EOF // else ctx ended it
 			return t

@@ -1,6 +1,7 @@
 package sse
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -108,9 +109,9 @@ func TestServerLastEventID(t *testing.T) {
 	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
 		t.Errorf("Content-Type = %q", ct)
 	}
-	d := newDecoder(resp.Body, 4096)
+	d := NewDecoder(bufio.NewReaderSize(resp.Body, 4096))
 	for _, want := range []Event{{ID: "2", Type: eventType, Data: "b"}, {ID: "3", Type: eventType, Data: "c"}} {
-		if got, err := d.next(); err != nil || got != want {
+		if got, err := d.Next(); err != nil || got != want {
 			t.Fatalf("got %q, %v; want %q", got, err, want)
 		}
 	}
@@ -205,7 +206,7 @@ func TestHTTP2SilentStreamOutlivesWriteTimeout(t *testing.T) {
 	if resp.ProtoMajor != 2 {
 		t.Fatalf("protocol %s, want HTTP/2", resp.Proto)
 	}
-	d := newDecoder(resp.Body, 4096)
+	d := NewDecoder(bufio.NewReaderSize(resp.Body, 4096))
 	// Silent from the headers on: keep-alives at 300 and 600ms, each
 	// after a 200ms write deadline left set would have reset the stream.
 	for i := range 2 {
@@ -217,7 +218,7 @@ func TestHTTP2SilentStreamOutlivesWriteTimeout(t *testing.T) {
 	if err := b.Publish(t.Context(), eventType, "payments-api -> prod: Healthy"); err != nil {
 		t.Fatal(err)
 	}
-	if ev, err := d.next(); err != nil || ev.Data != "payments-api -> prod: Healthy" {
+	if ev, err := d.Next(); err != nil || ev.Data != "payments-api -> prod: Healthy" {
 		t.Fatalf("after the keep-alives: %q, %v; want the event", ev, err)
 	}
 }
