@@ -78,7 +78,7 @@ func TestDecoderLineEndings(t *testing.T) {
 
 // Browsers decode the stream as UTF-8 and replace each maximal subpart of
 // an ill-formed sequence with one U+FFFD (WHATWG Encoding, "UTF-8
-// decode"); so does the demo's decoder.
+// decode"); so does Decoder.
 func TestDecoderReplacesInvalidUTF8AsBrowsersDo(t *testing.T) {
 	const r = "\uFFFD"
 	for in, want := range map[string]string{
