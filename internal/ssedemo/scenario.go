@@ -16,14 +16,14 @@ import (
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/sse"
 )
 
-// The workload at scale 1, built so the slide's point shows within the
-// demo's second: the slow client reads one event in ten, so it fills its
-// buffer (plus what its tiny socket holds, see clients.go) about half-way
-// through the events. From then on the blocking send holds every fast
-// client to the slow one's pace until the demo's deadline stops it, while
-// select+default evicts the slow one and the fast ones get every event as
-// it is published. What the run measures is the pace the fast clients
-// actually got, the eviction point, and the goroutines left after shutdown.
+// The workload at scale 1, built so the slide's point shows in one short
+// run: the slow client reads one event in ten, so it fills its buffer (plus
+// what its tiny socket holds, see clients.go) about half-way through the
+// events. From then on the blocking send holds every fast client to the
+// slow one's pace until the demo's deadline stops it, while select+default
+// evicts the slow one and the fast ones get every event as it is
+// published. What the run measures is the pace the fast clients actually
+// got, the eviction point, and the goroutines left after shutdown.
 const (
 	Clients   = 6 // --items: all the clients; the last one is the slow one
 	Events    = 100
