@@ -13,6 +13,19 @@ var ErrEvicted = errors.New("sse: evicted: buffer full (client too slow)")
 // Only the loop calls it, and only the loop closes a subscriber's channel
 // (in drop), so the send below can never be on a closed channel: the panic
 // a broker risks when a handler also closes its channel on the way out.
+//
+// Designs rejected:
+//   - the same select without its default, a plain send: the first
+//     subscriber whose buffer is full blocks the loop, and with it every
+//     other subscriber, every Publish, every Subscribe and every Close,
+//     until that one client reads. The demo (go run ./cmd/demo sse)
+//     measures it next to this one: one slow client holds every fast one
+//     to its own pace.
+//   - a goroutine per send (go func() { s.send <- ev }()): nothing waits,
+//     but a stuck client piles up one goroutine per event, the events can
+//     arrive out of order, and a send can race the close in drop.
+//   - a bigger buffer: it only moves the moment a slow client fills it.
+//     Buffer sets how far behind a client may fall; some bound must evict.
 func (b *Broker) broadcast(ev Event) {
 	for s := range b.subs {
 		select {
@@ -20,21 +33,6 @@ func (b *Broker) broadcast(ev Event) {
 		default: // buffer full: the client is too slow
 			b.drop(s, ErrEvicted)
 			b.evicted.Add(1)
-		}
-	}
-}
-
-// broadcastBlocking is the Bad version, kept for the demo's contrast: slide
-// 17 without its default. The first stuck subscriber blocks the loop, so
-// every other subscriber stops receiving, publishers block in Publish, and
-// nobody can subscribe or leave. (The case on shutdown is only there so the
-// demo can stop it; without it not even Shutdown would get through.)
-func (b *Broker) broadcastBlocking(ev Event) {
-	for s := range b.subs {
-		select {
-		case s.send <- ev:
-		case <-b.shutdown:
-			return
 		}
 	}
 }

@@ -65,10 +65,9 @@ type Broker struct {
 	stopOnce sync.Once
 
 	// Owned by the loop goroutine; no lock, no other reader.
-	subs     map[*subscriber]bool
-	replay   []Event // the last cfg.Replay events, oldest first
-	lastID   uint64  // the id of the newest event
-	blocking bool    // the Bad broadcast of broadcast.go, for the demo only
+	subs   map[*subscriber]bool
+	replay []Event // the last cfg.Replay events, oldest first
+	lastID uint64  // the id of the newest event
 
 	// Written by the loop, read by Stats from any goroutine.
 	clients   atomic.Int64
@@ -79,14 +78,10 @@ type Broker struct {
 // notice is a published event on its way to the loop, which numbers it.
 type notice struct{ typ, data string }
 
-// NewBroker returns a running broker.
-func NewBroker(cfg Config) *Broker { return newBroker(cfg, false) }
-
-// newBroker can also build the Bad broker that blocks on a slow client,
-// which only the demo and its tests use.
-func newBroker(cfg Config, blocking bool) *Broker {
+// NewBroker starts a broker's goroutine and returns the broker. The caller
+// must call Shutdown to end that goroutine.
+func NewBroker(cfg Config) *Broker {
 	b := &Broker{
-		blocking:   blocking,
 		cfg:        cfg.withDefaults(),
 		register:   make(chan *subscriber),
 		unregister: make(chan *subscriber),
@@ -121,11 +116,7 @@ func (b *Broker) run() {
 			ev := Event{ID: strconv.FormatUint(b.lastID, 10), Type: n.typ, Data: n.data}
 			b.remember(ev)
 			b.published.Add(1)
-			if b.blocking {
-				b.broadcastBlocking(ev)
-			} else {
-				b.broadcast(ev)
-			}
+			b.broadcast(ev)
 		}
 	}
 }

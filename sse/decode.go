@@ -8,12 +8,16 @@ import (
 	"unicode/utf8"
 )
 
-// decoder is a client's side of the stream: it parses text/event-stream as
-// the WHATWG HTML standard's EventSource does ("Interpreting an event
-// stream"), decoding it as UTF-8 the way a browser does (see browserUTF8). The demo's clients read the broker through it, and the fuzz test
-// checks Encode against it.
-type decoder struct {
-	r       *bufio.Reader
+// Decoder is a client's side of the stream: it parses text/event-stream as
+// a browser's EventSource does (the WHATWG HTML standard, "Interpreting an
+// event stream"), and decodes it as UTF-8 the way a browser does (see
+// Event.Data). It is the other half of Encode's contract: whatever Encode
+// accepts, a Decoder gives back (the fuzz test checks it). Use it for a Go
+// client of a stream, or to test a handler.
+//
+// A Decoder is not safe for concurrent use.
+type Decoder struct {
+	r       io.ByteReader
 	skipLF  bool // the last line ended in CR: an LF right after it belongs to it
 	started bool // a line was read: a BOM is only skipped before the first
 
@@ -23,14 +27,25 @@ type decoder struct {
 	comments int // comment lines seen (keep-alives)
 }
 
-func newDecoder(r io.Reader, size int) *decoder {
-	return &decoder{r: bufio.NewReaderSize(r, size)}
+// NewDecoder returns a Decoder that reads from r. If r is an io.ByteReader
+// (a *bufio.Reader, say), the Decoder reads from it byte by byte, so the
+// caller chooses how much is buffered; otherwise it wraps r in a
+// bufio.Reader, which may read ahead of the event Next returns.
+func NewDecoder(r io.Reader) *Decoder {
+	br, ok := r.(io.ByteReader)
+	if !ok {
+		br = bufio.NewReader(r)
+	}
+	return &Decoder{r: br}
 }
 
-// next returns the next dispatched event. At the end of the stream it
-// returns io.EOF (or the read error); an event cut off before its blank line
-// is discarded, as EventSource does.
-func (d *decoder) next() (Event, error) {
+// Next returns the next event the stream dispatches, skipping comment
+// lines (keep-alives) and the fields EventSource ignores (retry, unknown
+// names). An event's ID is the last id: field seen so far, in this event or
+// an earlier one, as EventSource's lastEventId. At the end of the stream
+// Next returns io.EOF, or the read error; an event cut off before its blank
+// line is discarded, as EventSource does.
+func (d *Decoder) Next() (Event, error) {
 	for {
 		line, err := d.line()
 		if err != nil {
@@ -59,7 +74,7 @@ func (d *decoder) next() (Event, error) {
 }
 
 // field processes one non-empty line.
-func (d *decoder) field(line []byte) {
+func (d *Decoder) field(line []byte) {
 	if line[0] == ':' {
 		d.comments++
 		return
@@ -87,7 +102,7 @@ func (d *decoder) field(line []byte) {
 // line reads one line ended by CRLF, LF or CR, without its ending. A CR is
 // a whole line ending at once, so a live stream is never held up waiting
 // for the byte after it.
-func (d *decoder) line() ([]byte, error) {
+func (d *Decoder) line() ([]byte, error) {
 	var line []byte
 	for {
 		c, err := d.r.ReadByte()

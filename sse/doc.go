@@ -1,22 +1,36 @@
-// Package sse is slides 16-17: a Server-Sent Events broker in the slide's
-// shape, corrected.
+// Package sse is slides 16-17 of the talk: a Server-Sent Events broker in
+// the slide's shape, corrected: the broker (Devtron's api/sse/Broker.go)
+// that streams deployment status to every open dashboard.
 //
-// One goroutine (the broker's loop) owns the set of connections and selects
-// over register, unregister, broadcast and shutdown channels (slide 16).
+// One goroutine, the broker's loop, owns the set of subscribers and
+// selects over register, unregister, publish and shutdown (slide 16).
 // Broadcasting never blocks: every subscriber has a bounded buffer, and a
-// subscriber whose buffer is full is evicted (slide 17) by the loop alone,
-// which is also the only closer of a subscriber's channel, so no send on a
-// closed channel can happen.
+// subscriber whose buffer is full is evicted on the spot (slide 17: select
+// with default), so one slow client costs the others nothing. The loop is
+// the only closer of a subscriber's channel, so no send on a closed
+// channel can happen.
+//
+// Where the slides' code is wrong, the fix is here and the wrong shape is
+// named next to it: slide 16's loop has no unregister case, and the
+// production broker leaked a goroutine per finished stream because of it
+// (see [Subscription.Close]); slide 17 without its default lets one slow
+// client stall everyone (see broadcast.go, and go run ./cmd/demo sse for
+// the measurement).
 //
 // The pieces, one idea per file:
 //
-//   - event.go: the wire format (id, event and data lines) and what it
-//     rejects; decode.go: a client's parser of it, as EventSource parses;
-//   - broker.go: the loop, Publish, Shutdown, Stats;
-//   - broadcast.go: slide 17's non-blocking send, next to the blocking one;
-//   - subscribe.go: a subscription, Last-Event-ID replay, and the
-//     production broker's goroutine leak, named next to its fix;
-//   - handler.go: the http.Handler that streams one subscription;
-//   - serve.go, index.html: the interactive server for the stage (--serve);
-//   - scenario.go, clients.go, deploy.go: the self-running, measured demo.
+//   - event.go: [Event] and [Encode], the wire format and what it rejects;
+//     decode.go: [Decoder], a client's parser of it, as EventSource parses;
+//   - broker.go: [Config], [NewBroker], the loop, [Broker.Publish],
+//     [Broker.Shutdown], [Broker.Stats];
+//   - broadcast.go: slide 17's send, and the designs it rejects;
+//   - subscribe.go: [Broker.Subscribe], Last-Event-ID replay, and the
+//     production broker's leak, named next to its fix;
+//   - handler.go: [Broker.ServeHTTP], which streams one subscription.
+//
+// # Panics
+//
+// The broker runs no code of its caller in the goroutine it starts (its
+// loop only moves events between channels), so it has no panic to
+// recover; ServeHTTP runs on net/http's goroutine for the request.
 package sse

@@ -97,7 +97,7 @@ func appendEvent(dst []byte, e Event) ([]byte, error) {
 	return append(dst, '\n', '\n'), nil
 }
 
-// keepAlive is a comment line: clients ignore it, but it keeps proxies and
+// keepAliveComment is a comment line: clients ignore it, but it keeps proxies and
 // load balancers from closing an idle stream, and it makes a dead client's
 // connection fail a write, so its stream ends.
 const keepAliveComment = ": keep-alive\n"

@@ -1,6 +1,7 @@
 package sse
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"io"
@@ -59,15 +60,15 @@ func TestEncodeRejects(t *testing.T) {
 func TestDecoderLineEndings(t *testing.T) {
 	in := "\uFEFFid: 1\r\nevent: a\rdata: x\r\n\r\n: comment\nretry: 10\nunknown: y\ndata\n\nid: bad\x00\ndata:no-space\n\n" +
 		"event: lost\n\ndata: cut off" // an event type without data, and an unfinished event
-	d := newDecoder(strings.NewReader(in), 16)
+	d := NewDecoder(bufio.NewReaderSize(strings.NewReader(in), 16))
 	want := []Event{{ID: "1", Type: "a", Data: "x"}, {ID: "1", Data: ""}, {ID: "1", Data: "no-space"}}
 	for _, w := range want {
-		got, err := d.next()
+		got, err := d.Next()
 		if err != nil || got != w {
 			t.Fatalf("next() = %q, %v; want %q", got, err, w)
 		}
 	}
-	if got, err := d.next(); err != io.EOF {
+	if got, err := d.Next(); err != io.EOF {
 		t.Fatalf("next() at the end = %q, %v; want io.EOF", got, err)
 	}
 	if d.comments != 1 {
@@ -77,7 +78,7 @@ func TestDecoderLineEndings(t *testing.T) {
 
 // Browsers decode the stream as UTF-8 and replace each maximal subpart of
 // an ill-formed sequence with one U+FFFD (WHATWG Encoding, "UTF-8
-// decode"); so does the demo's decoder.
+// decode"); so does Decoder.
 func TestDecoderReplacesInvalidUTF8AsBrowsersDo(t *testing.T) {
 	const r = "\uFFFD"
 	for in, want := range map[string]string{
@@ -91,8 +92,8 @@ func TestDecoderReplacesInvalidUTF8AsBrowsersDo(t *testing.T) {
 		"ok \xef\xbf\xbd ok": "ok " + r + " ok", // a U+FFFD that was sent
 		"\xf0\x9f\x98\x80":   "\U0001F600",
 	} {
-		d := newDecoder(strings.NewReader("data: "+in+"\n\n"), 16)
-		if ev, err := d.next(); err != nil || ev.Data != want {
+		d := NewDecoder(bufio.NewReaderSize(strings.NewReader("data: "+in+"\n\n"), 16))
+		if ev, err := d.Next(); err != nil || ev.Data != want {
 			t.Errorf("data %q decoded as %q, %v; want %q", in, ev.Data, err, want)
 		}
 	}
@@ -134,19 +135,19 @@ func FuzzEncode(f *testing.F) {
 			t.Fatal(err)
 		}
 
-		d := newDecoder(&b, 16)
+		d := NewDecoder(bufio.NewReaderSize(&b, 16))
 		want := ev
 		want.Data = string(browserUTF8([]byte(strings.ReplaceAll(strings.ReplaceAll(data, "\r\n", "\n"), "\r", "\n"))))
 		if utf8.ValidString(data) && !strings.ContainsRune(data, '\r') && want.Data != data {
 			t.Fatalf("UTF-8 data without CR %q comes back as %q", data, want.Data)
 		}
 		for _, w := range []Event{want, next} {
-			got, err := d.next()
+			got, err := d.Next()
 			if err != nil || got != w {
 				t.Fatalf("decoded %q, %v; want %q (stream %q)", got, err, w, b.String())
 			}
 		}
-		if got, err := d.next(); err != io.EOF {
+		if got, err := d.Next(); err != io.EOF {
 			t.Fatalf("extra event %q, %v", got, err)
 		}
 	})
@@ -160,10 +161,10 @@ func FuzzDecode(f *testing.F) {
 	f.Add("\uFEFFdata: a\r\rdata\r\n\n: c\nid: \x00\ndata:\n\n")
 	f.Add("data: cut")
 	f.Fuzz(func(t *testing.T, in string) {
-		d := newDecoder(strings.NewReader(in), 16)
+		d := NewDecoder(bufio.NewReaderSize(strings.NewReader(in), 16))
 		n := 0
 		for {
-			ev, err := d.next()
+			ev, err := d.Next()
 			if err != nil {
 				break
 			}

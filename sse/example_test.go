@@ -2,6 +2,7 @@ package sse_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -40,6 +41,34 @@ func ExampleBroker() {
 	// slow: sse: evicted: buffer full (client too slow)
 }
 
+// A browser that lost its connection reconnects with the id of the last
+// event it saw as Last-Event-ID, and gets what it missed before the live
+// events, with no gap and no repeat.
+func ExampleBroker_Subscribe() {
+	ctx := context.Background()
+	b := sse.NewBroker(sse.Config{Replay: 8})
+	defer b.Shutdown()
+	for _, status := range []string{"Starting", "Progressing", "Healthy"} {
+		_ = b.Publish(ctx, "deployment", "orders-worker -> prod: "+status)
+	}
+
+	sub, err := b.Subscribe(ctx, "1") // it saw event 1, then the network dropped
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer sub.Close()
+	_ = b.Publish(ctx, "deployment", "orders-worker -> prod: Scaled to 5")
+	for range 3 {
+		ev := <-sub.Events()
+		fmt.Println(ev.ID, ev.Data)
+	}
+	// Output:
+	// 2 orders-worker -> prod: Progressing
+	// 3 orders-worker -> prod: Healthy
+	// 4 orders-worker -> prod: Scaled to 5
+}
+
 // Multi-line data becomes several data: lines, so a line break in the data
 // cannot start a new field.
 func ExampleEncode() {
@@ -53,6 +82,29 @@ func ExampleEncode() {
 	// data: id: 99
 	//
 	// sse: event id contains CR, LF or NUL, or is not UTF-8
+}
+
+// A client reads back what Encode wrote, as a browser's EventSource would:
+// multi-line data whole, comments (keep-alives) skipped, then io.EOF.
+func ExampleDecoder() {
+	var stream bytes.Buffer
+	_ = sse.Encode(&stream, sse.Event{ID: "7", Type: "deployment", Data: "checkout-web -> staging: Degraded\n1/3 pods ready"})
+	stream.WriteString(": keep-alive\n")
+	_ = sse.Encode(&stream, sse.Event{ID: "8", Type: "deployment", Data: "checkout-web -> staging: Healthy"})
+
+	d := sse.NewDecoder(&stream)
+	for {
+		ev, err := d.Next()
+		if err != nil {
+			fmt.Println(err)
+			break
+		}
+		fmt.Printf("%s %s %q\n", ev.ID, ev.Type, ev.Data)
+	}
+	// Output:
+	// 7 deployment "checkout-web -> staging: Degraded\n1/3 pods ready"
+	// 8 deployment "checkout-web -> staging: Healthy"
+	// EOF
 }
 
 // The broker is the handler of the stream; registering its Shutdown with

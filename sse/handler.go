@@ -15,6 +15,10 @@ import (
 // client goes away (the request's context), the broker evicts it or shuts
 // down (its channel is closed), or a write fails or times out. Each way
 // runs the deferred Close, which cannot block (see Subscription.Close).
+// Once the broker has shut down, a new stream gets 503 Service
+// Unavailable. Open streams never go idle, so http.Server.Shutdown waits
+// on them unless the broker's Shutdown is registered with
+// Server.RegisterOnShutdown (see the Example).
 func (b *Broker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	sub, err := b.Subscribe(ctx, r.Header.Get("Last-Event-ID"))

@@ -15,9 +15,9 @@ import (
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/pitfallsdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/ratelimitdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/ssedemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/workerpooldemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/shutdown"
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/sse"
 )
 
 // pattern is one entry of the demo: a pattern package and how to run it.
@@ -54,7 +54,7 @@ func registry(fs *flag.FlagSet) []pattern {
 		{name: "shutdown", slides: "14-15, 23", about: "client disconnect, graceful drain, WithoutCancel, a leak",
 			run: shutdown.Run, serves: true},
 		{name: "sse", slides: "16-17", about: "SSE broker: a slow client is evicted, not waited for",
-			run: sse.Run, serves: true},
+			run: ssedemo.Run, serves: true},
 		{name: "hibernation", slides: "18-20", about: "100 resources in batches of 10; atomic counters",
 			run: hibernationdemo.Run},
 		{name: "pitfalls", slides: "3, 7, 19, 22, 23", about: "the slides' bugs, run for real (not in the full run)",

@@ -1,4 +1,4 @@
-package sse
+package ssedemo
 
 import (
 	"bufio"
@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/sse"
 )
 
 // The --serve page in a real browser: headless Chromium loads it while the
@@ -23,7 +25,7 @@ func TestPageInBrowser(t *testing.T) {
 	if err != nil {
 		t.Skip("no chromium on PATH: apt-get install chromium to run the page in a real browser")
 	}
-	b := NewBroker(Config{})
+	b := sse.NewBroker(sse.Config{})
 	srv := httptest.NewUnstartedServer(newMux(b))
 	srv.Config.RegisterOnShutdown(b.Shutdown)
 	srv.Start()

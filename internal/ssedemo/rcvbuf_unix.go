@@ -1,6 +1,6 @@
 //go:build unix
 
-package sse
+package ssedemo
 
 import "syscall"
 

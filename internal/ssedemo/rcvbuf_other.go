@@ -1,6 +1,6 @@
 //go:build !unix
 
-package sse
+package ssedemo
 
 // setRcvBuf does nothing here: the slow client's connection keeps the
 // system's buffers, so it is evicted later, or not within the demo's events.

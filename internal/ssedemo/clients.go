@@ -1,6 +1,7 @@
-package sse
+package ssedemo
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -9,13 +10,13 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/sse"
 )
 
 // The demo's clients stand in for browsers' EventSources: real HTTP over
-// loopback, reading the stream through the same parser a browser uses.
-
-// eventType is the type of the demo's deployment updates.
-const eventType = "deployment"
+// loopback, reading the stream through sse.Decoder, which parses it as a
+// browser does.
 
 // tally is what one client saw.
 type tally struct {
@@ -47,13 +48,13 @@ func openStream(ctx context.Context, hc *http.Client, url string) (*http.Respons
 // stream ends, or ctx ends. Before each event it calls pace, if not nil, so
 // a slow client can be made slow; an error from pace stops it.
 func read(ctx context.Context, body io.Reader, bufSize, want int, pace func() error) tally {
-	d := newDecoder(body, bufSize)
+	d := sse.NewDecoder(bufio.NewReaderSize(body, bufSize)) // bufSize: what the client holds unread
 	t := tally{inOrder: true}
 	for t.got < want {
 		if pace != nil && pace() != nil {
 			return t
 		}
-		ev, err := d.next()
+		ev, err := d.Next()
 		if err != nil {
 			t.ended = err == io.EOF // else ctx ended it
 			return t
@@ -71,8 +72,8 @@ func read(ctx context.Context, body io.Reader, bufSize, want int, pace func() er
 
 // The slow client's connection buffers as little as it can, and so does
 // the server's end of it (and only of it: the slow client has a listener of
-// its own, see smallSendBuffer), so that a client that reads slowly shows up as a
-// full broker buffer after dozens of events rather than after megabytes:
+// its own, see smallSendBuffer), so that a client that reads slowly shows
+// up as a full broker buffer after dozens of events rather than after megabytes:
 // on loopback the kernel would otherwise queue a few MB for it.
 const (
 	slowSocketBuffer = 1   // SO_RCVBUF / SO_SNDBUF: the kernel rounds it up to its minimum
