@@ -1,24 +1,28 @@
 # Everything here is plain `go`: the README's two commands need no make.
 BIN         := bin/go-concurrency-examples
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
-PATTERNS    := workerpool fanout ratelimit shutdown sse hibernation
+PATTERNS    := workerpool fanout ratelimit shutdown sse hibernation pitfalls
 
+# The patterns share their names with folders: without .PHONY, make would
+# find the folder up to date and run nothing.
 .PHONY: help demo build test bench lint ci $(PATTERNS)
 
 help: ## list the targets
-	@grep -E '^[a-z$$(). ]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
-	@echo "workerpool ... hibernation  run one pattern (ARGS='--items 500' to pass flags)"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sed 's#BIN#$(BIN)#' | expand -t 14
+	@echo "$(PATTERNS)" | sed 's/ /, /g; s/$$/: run one pattern (ARGS="--items 500" passes flags)/'
 
-demo: ## run every pattern, then the slide-24 table
-	go run ./cmd/demo $(ARGS)
+demo: build ## build, then run every pattern and the slide-24 table
+	./$(BIN) $(ARGS)
 
-build: ## build $(BIN)
-	go build -o $(BIN) ./cmd/demo
+build: ## build BIN once, so nothing compiles on stage
+	@echo "building $(BIN) ..."
+	@go build -o $(BIN) ./cmd/demo
+	@echo "built $(BIN): run ./$(BIN) -h"
 
 test: ## the README's test command
 	go test -race ./...
 
-bench: ## benchmarks of the bounded shapes (ns per item, skewed workload)
+bench: ## the benchmarks: each shape next to errgroup.SetLimit, per item and on cancel
 	go test -run '^$$' -bench . -benchmem ./...
 
 lint: ## gofmt check, go vet, staticcheck (pinned)
@@ -29,5 +33,5 @@ lint: ## gofmt check, go vet, staticcheck (pinned)
 ci: ## what CI runs
 	bash .ci/run
 
-$(PATTERNS):
-	go run ./cmd/demo $@ $(ARGS)
+$(PATTERNS): build
+	./$(BIN) $@ $(ARGS)

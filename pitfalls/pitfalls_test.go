@@ -71,9 +71,10 @@ func TestRacy(t *testing.T) {
 	if RaceEnabled {
 		t.Skip("RacyCounter and SharedErr race by design; run: go test ./pitfalls (without -race)")
 	}
+	// The window held open loses updates on any machine, one CPU too.
 	f := RacyCounter(2, 100_000)
-	if f.Items != 200_000 || f.Lost < 0 || f.Lost >= f.Items || !strings.Contains(f.What, "atomic.Int64 kept 200000") {
-		t.Errorf("RacyCounter: got %+v", f)
+	if f.Items != 200_000 || f.Lost <= 0 || f.Lost >= f.Items || !strings.Contains(f.What, "atomic.Int64 kept 200000") {
+		t.Errorf("RacyCounter: got %+v, want some of 200000 updates lost", f)
 	}
 	// 100 triggers, every 7th fails: 14 failures, and the shared err
 	// holds at most one of them.

@@ -12,6 +12,16 @@ import (
 // load, an add and a store; two goroutines that interleave them lose an
 // update. The same count with atomic.Int64 (slide 19's fix) loses none.
 //
+// On a busy multi-core machine the window between the load and the store
+// is a few nanoseconds wide and the loss shows by itself; on one or two
+// CPUs the goroutines may each run their whole loop in one time slice and
+// lose nothing, while the race is there all the same. So the demo holds
+// the window open: between the load and the store each goroutine yields
+// (runtime.Gosched), which lets the scheduler run another one in between
+// on any machine, as preemption at that point would. The loss is then
+// certain, and so is the lesson: the code between the load and the store
+// is not the bug; the unsynchronised load and store are.
+//
 // It races by design: the race detector reports it under -race.
 func RacyCounter(goroutines, per int) Finding {
 	var counter int // Bad: written by every goroutine, unsynchronised
@@ -26,7 +36,9 @@ func RacyCounter(goroutines, per int) Finding {
 				runtime.Gosched()
 			}
 			for range per {
-				counter++
+				v := counter // counter++, with its window held open
+				runtime.Gosched()
+				counter = v + 1
 			}
 		})
 	}

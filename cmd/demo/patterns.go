@@ -14,6 +14,7 @@ import (
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/hibernationdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/pitfallsdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/ratelimitdemo"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/ssedemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/workerpooldemo"
@@ -157,9 +158,23 @@ func usage(w io.Writer, fs *flag.FlagSet, reg []pattern) {
 	fmt.Fprintf(w, "Patterns:\n")
 	list(w, reg)
 	fmt.Fprintf(w, "\nFlags:\n")
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
+	printFlags(w, fs)
+}
+
+// printFlags is flag.PrintDefaults fitted to the projector: each flag on
+// its own line, its description wrapped under it at word boundaries.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if name != "" {
+			line += " " + name
+		}
+		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" {
+			usage += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(w, "%s\n      %s\n", line, render.Wrap(usage, render.Width-6, "      "))
+	})
 }
 
 // checkServe allows --serve ADDR for exactly one pattern that has a server.

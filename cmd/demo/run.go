@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/pitfallsdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
@@ -104,7 +105,7 @@ func runPatterns(ctx context.Context, opts options, chosen []pattern, stdin io.R
 	var view *render.Text
 	if !opts.json {
 		view = render.NewText(stdout, term, useColor(opts, term))
-		view.Step = stepper(ctx, stdout, stepLines(opts, stdin))
+		view.Step = stepper(ctx, stdout, stepLines(opts, stdin, stdout))
 		obs = view
 		view.Start(opts.scale, opts.seed)
 	}
@@ -158,40 +159,63 @@ func runPatterns(ctx context.Context, opts options, chosen []pattern, stdin io.R
 	return status
 }
 
-// stepLines returns the lines typed on stdin in --step mode when stdin is a
-// terminal, and nil otherwise. The reading goroutine cannot be cancelled (a
-// read from a terminal does not take a context); it ends when stdin closes
-// or with the process.
-func stepLines(opts options, stdin io.Reader) <-chan string {
-	f, ok := stdin.(*os.File)
-	if !opts.step || !ok || !isTerminal(f) {
+// stepLine is one line typed in --step mode, and when it was typed.
+type stepLine struct {
+	at   time.Time
+	text string
+}
+
+// stepLines returns the lines typed on stdin in --step mode when both stdin
+// and stdout are terminals, and nil otherwise: a prompt written into a file
+// would wait for an Enter nobody knows to press. The reading goroutine
+// cannot be cancelled (a read from a terminal does not take a context); it
+// ends when stdin closes or with the process.
+func stepLines(opts options, stdin io.Reader, stdout io.Writer) <-chan stepLine {
+	if !opts.step || !isTerminal(stdin) || !isTerminal(stdout) {
 		return nil
 	}
-	lines := make(chan string) // closed by the reader at end of input
+	lines := make(chan stepLine) // closed by the reader at end of input
 	go func() {
 		defer close(lines)
 		sc := bufio.NewScanner(stdin)
 		for sc.Scan() {
-			lines <- sc.Text()
+			lines <- stepLine{at: time.Now(), text: sc.Text()} // stamped as typed, not as read
 		}
 	}()
 	return lines
 }
 
 // stepper returns the presenter's pause for --step: it shows what comes
-// next and waits for Enter, or for ctx. It returns nil when lines is nil
-// (no --step, or stdin is not a terminal): then nothing pauses.
-func stepper(ctx context.Context, stdout io.Writer, lines <-chan string) func(next string) {
+// next and waits for an Enter pressed after the prompt appeared, or for
+// ctx. Keys pressed while a variant ran are type-ahead, not an answer to a
+// prompt nobody saw yet: they are dropped, so they can neither skip the
+// next pause nor make its clean-up erase a line of output. It returns nil
+// when lines is nil (no --step, or no terminal): then nothing pauses.
+func stepper(ctx context.Context, stdout io.Writer, lines <-chan stepLine) func(next string) {
 	if lines == nil {
 		return nil
 	}
 	return func(next string) {
+		shown := time.Now()
 		fmt.Fprintf(stdout, "  [Enter: %s]", next)
-		select {
-		case <-lines:
-			fmt.Fprint(stdout, "\x1b[1A\x1b[2K\r") // up over the echoed Enter, clear the prompt
-		case <-ctx.Done():
-			fmt.Fprint(stdout, "\r\x1b[2K")
+		for {
+			select {
+			case l, ok := <-lines:
+				if ok && l.at.Before(shown) {
+					continue // typed during the variant: not an answer
+				}
+				if ok {
+					// The Enter echoed a newline under the prompt: go
+					// up over it and clear the prompt, nothing else.
+					fmt.Fprint(stdout, "\x1b[1A\x1b[2K\r")
+				} else {
+					fmt.Fprint(stdout, "\r\x1b[2K") // stdin closed: no more pauses to wait for
+				}
+				return
+			case <-ctx.Done():
+				fmt.Fprint(stdout, "\r\x1b[2K")
+				return
+			}
 		}
 	}
 }

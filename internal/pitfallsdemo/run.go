@@ -67,9 +67,9 @@ var all = []pitfall{
 
 // racers is one racing goroutine per CPU the program may use, and at
 // least two: more would only take turns.
-// perRacer is enough updates for two CPUs to collide, and few enough that
-// the race detector's instrumented run stays short.
-var perRacer = 5_000_000 / (1 + 24*raceBuild())
+// perRacer is enough updates to lose many, each with a yield in its
+// window, and few enough that the race detector's run stays short.
+var perRacer = 200_000 / (1 + 24*raceBuild())
 
 // raceBuild is 1 in a -race build, whose instrumented counter is slower.
 func raceBuild() int {
@@ -96,7 +96,7 @@ func Run(ctx context.Context, env report.Env, patterns ...string) error {
 		}
 		sc := env.Rec.Scenario("pitfalls", p.slide, p.title, p.items)
 		var f pitfalls.Finding
-		v := sc.Measure(ctx, report.Spec{Name: p.name, Limit: p.items}, func(ctx context.Context, _ *report.Probe) []error {
+		v := sc.Measure(ctx, report.Spec{Name: p.name, Role: report.Bad, Limit: p.items}, func(ctx context.Context, _ *report.Probe) []error {
 			f = p.run(ctx, env)
 			return outcomes(f, p.lost)
 		})

@@ -10,7 +10,7 @@ import (
 
 // sparkWidth is the width of the longest variant's sparkline; the others
 // are shorter in proportion to their wall time.
-const sparkWidth = 60
+const sparkWidth = 48
 
 // bars draw 1 to 8 eighths; zero is a dot, so a line with nothing in
 // flight is visibly a zero line, not blanks.
@@ -50,12 +50,13 @@ func sparkline(vals []int, width, top int) string {
 // tenth of the time draws a tenth of the width), each to the height of its
 // own limit, so a batch's saw-tooth and a window's flat line both show.
 func sparkBlock(vs []report.Variant) string {
-	longest := 0.0
+	longest, counted := 0.0, false
 	for _, v := range vs {
 		longest = max(longest, v.WallMS)
+		counted = counted || v.PeakInflight > 0
 	}
-	if longest <= 0 {
-		return ""
+	if longest <= 0 || !counted {
+		return "" // nothing was counted in flight: a line of dots says nothing
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "      in flight, one time axis of %s, each row to its own limit (· is none):\n", Dur(longest))
@@ -79,7 +80,7 @@ func outcome(v report.Variant) string {
 	case v.Unexpected() > 0:
 		s = fmt.Sprintf("%d/%d failed", v.Unexpected(), n)
 	case v.Expected > 0:
-		s = fmt.Sprintf("%d ok, %d as expected", v.OK, v.Expected)
+		s = fmt.Sprintf("%d ok, %d expected", v.OK, v.Expected)
 	}
 	return fmt.Sprintf("%s, peak %d", s, v.PeakInflight)
 }

@@ -41,7 +41,7 @@ func TestSparkBlockWidths(t *testing.T) {
 	if len(lines) != 4 {
 		t.Fatalf("%d lines:\n%s", len(lines), strings.Join(lines, "\n"))
 	}
-	for i, want := range []int{60, 6, 3} {
+	for i, want := range []int{48, 5, 2} {
 		fields := strings.Fields(lines[i+1])
 		if got := utf8.RuneCountInString(fields[1]); got != want {
 			t.Errorf("%s: sparkline %d wide, want %d: %q", fields[0], got, want, lines[i+1])

@@ -150,7 +150,7 @@ func (t *Text) VariantEnd(p report.Pattern, v report.Variant) {
 	case len(line)+2+len(notes) <= Width:
 		line += "  " + notes
 	default:
-		line += "\n      " + Wrap(notes, Width, "      ")
+		line += "\n      " + Wrap(notes, Width-6, "      ")
 	}
 	t.printf("%s\n", t.paint(roleColour(v), line))
 	if !v.Partial {
