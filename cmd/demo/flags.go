@@ -24,6 +24,7 @@ type options struct {
 
 // Limits that keep a typo from taking the machine down on stage.
 const (
+	minScale   = 0.01
 	maxScale   = 10
 	maxItems   = 100_000
 	maxWorkers = 10_000
@@ -65,14 +66,17 @@ func (o options) validate(fs *flag.FlagSet) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	switch {
-	case math.IsNaN(o.scale) || o.scale <= 0 || o.scale > maxScale:
-		return fmt.Errorf("--scale must be above 0 and at most %d, not %v", maxScale, o.scale)
+	case math.IsNaN(o.scale) || o.scale < minScale || o.scale > maxScale:
+		return fmt.Errorf("--scale must be from %g to %d, not %v (below %g a simulated wait is shorter than the timers that run it)",
+			minScale, maxScale, o.scale, minScale)
 	case set["items"] && (o.items < 1 || o.items > maxItems):
 		return fmt.Errorf("--items must be from 1 to %d, not %d", maxItems, o.items)
 	case set["workers"] && (o.workers < 1 || o.workers > maxWorkers):
 		return fmt.Errorf("--workers must be from 1 to %d, not %d", maxWorkers, o.workers)
 	case set["svg"] && o.svg == "":
 		return fmt.Errorf("--svg wants a folder")
+	case set["serve"] && o.serve == "":
+		return fmt.Errorf("--serve wants HOST:PORT, such as 127.0.0.1:8080")
 	}
 	return nil
 }

@@ -177,6 +177,20 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 	})
 }
 
+// loopback reports whether addr listens on this machine only: 127.0.0.1,
+// ::1 or localhost. An empty host (":8080") is every interface.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // checkServe allows --serve ADDR for exactly one pattern that has a server.
 func checkServe(addr string, reg, chosen []pattern) error {
 	var servers []string
@@ -188,12 +202,18 @@ func checkServe(addr string, reg, chosen []pattern) error {
 	if len(chosen) != 1 || !chosen[0].serves {
 		return fmt.Errorf("--serve goes with one of: %s", strings.Join(servers, ", "))
 	}
-	_, port, err := net.SplitHostPort(addr)
+	host, port, err := net.SplitHostPort(addr)
 	if err == nil {
 		_, err = net.LookupPort("tcp", port)
 	}
 	if err != nil {
 		return fmt.Errorf("--serve wants HOST:PORT, such as 127.0.0.1:8080: %v", err)
+	}
+	// No name lookups: a DNS query on a conference network can take
+	// seconds, and a name that resolves elsewhere than loopback is a
+	// surprise on stage.
+	if host != "" && host != "localhost" && net.ParseIP(host) == nil {
+		return fmt.Errorf("--serve wants an IP address or localhost, such as 127.0.0.1:8080, not %q", host)
 	}
 	return nil
 }

@@ -9,7 +9,11 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/pitfallsdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
@@ -34,7 +38,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		usage(stdout, cl.fs, cl.reg)
 		return exitOK
 	case err != nil:
-		fmt.Fprintf(stderr, "go-concurrency-examples: %v (see -h)\n", err)
+		// printable: a flag's name or value is echoed, and must not be
+		// able to clear the terminal or move its cursor.
+		fmt.Fprintf(stderr, "go-concurrency-examples: %s (see -h)\n", printable(err.Error()))
 		return exitUsage
 	case cl.list:
 		list(stdout, cl.reg)
@@ -100,6 +106,10 @@ func parseCommandLine(args []string) (*commandLine, error) {
 // runPatterns runs the chosen patterns in order and renders what they
 // measured, also when one fails or ctx is cancelled half-way.
 func runPatterns(ctx context.Context, opts options, chosen []pattern, stdin io.Reader, stdout, stderr io.Writer) int {
+	if opts.serve != "" && !loopback(opts.serve) {
+		fmt.Fprintf(stderr, "go-concurrency-examples: warning: --serve %s is reachable from the network: anyone on it "+
+			"can open streams and hold requests; on stage keep 127.0.0.1\n", printable(opts.serve))
+	}
 	term := isTerminal(stdout)
 	var obs report.Observer
 	var view *render.Text
@@ -138,6 +148,10 @@ func runPatterns(ctx context.Context, opts options, chosen []pattern, stdin io.R
 	if ctx.Err() != nil {
 		env.Rec.SetInterrupted()
 		status = exitInterrupted
+		var s signalled
+		if errors.As(context.Cause(ctx), &s) {
+			status = exitFor(s.sig)
+		}
 	}
 	rep := env.Rec.Report()
 	if opts.svg != "" {
@@ -157,6 +171,24 @@ func runPatterns(ctx context.Context, opts options, chosen []pattern, stdin io.R
 	}
 	view.Finish(rep)
 	return status
+}
+
+// printable escapes the control characters and invalid UTF-8 of s, as %q
+// would, and leaves everything else as it is.
+func printable(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unicode.IsControl(r) || !unicode.IsPrint(r) && r != ' ':
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // stepLine is one line typed in --step mode, and when it was typed.

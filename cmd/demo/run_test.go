@@ -33,9 +33,11 @@ func TestBadInput(t *testing.T) {
 		{"--serve", "127.0.0.1:0"}, {"workerpool", "--serve", "127.0.0.1:8080"},
 		{"sse", "--serve", "127.0.0.1:0", "--json"}, {"list", "workerpool"}, {"sse", "--serve", "127.0.0.1:99999"},
 		{"workerpool", "--fail", "ci"}, {"hibernation", "--max-inflight", "3"}, {"fanout", "--fail", ""},
+		{"--scale", "1e-9"}, {"--scale", "0.009"}, {"sse", "--serve", ""}, {"sse", "--serve", "0:0"}, {"sse", "--serve", "example.com:80"}, {"--\x1b[2Jx"}, {"nope\x07\r"},
 	} {
 		code, stdout, stderr := demo(t, t.Context(), args...)
-		if code != exitUsage || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "go-concurrency-examples: ") {
+		if code != exitUsage || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "go-concurrency-examples: ") ||
+			strings.ContainsAny(stderr, "\x1b\x07\r") {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2, one line on stderr", args, code, stdout, stderr)
 		}
 	}

@@ -13,8 +13,14 @@ import (
 
 // The real binary (this test binary acting as main), interrupted by a real
 // SIGINT once its first row is printed: it stops the workload, prints what
-// it measured, and exits 130.
-func TestSIGINT(t *testing.T) {
+// it measured, and exits 130, as a shell reports SIGINT.
+func TestSIGINT(t *testing.T) { interrupt(t, syscall.SIGINT, exitInterrupted) }
+
+// SIGTERM, what Kubernetes sends a pod it stops, is reported as a shell
+// reports a process it killed: 128 + 15.
+func TestSIGTERM(t *testing.T) { interrupt(t, syscall.SIGTERM, 143) }
+
+func interrupt(t *testing.T, sig syscall.Signal, want int) {
 	if testing.Short() {
 		t.Skip("starts a child process")
 	}
@@ -39,7 +45,7 @@ func TestSIGINT(t *testing.T) {
 			break // measured one variant: now interrupt the next
 		}
 	}
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	for lines.Scan() {
@@ -47,8 +53,8 @@ func TestSIGINT(t *testing.T) {
 	}
 	err = cmd.Wait()
 	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
-		t.Fatalf("child ended with %v, want exit status %d\n%s", err, exitInterrupted, printed.String())
+	if !errors.As(err, &exit) || exit.ExitCode() != want {
+		t.Fatalf("child ended with %v, want exit status %d\n%s", err, want, printed.String())
 	}
 	// Whether the signal lands inside the next variant (then a partial
 	// row, marked INTERRUPTED) or between two is up to the scheduler;

@@ -211,7 +211,7 @@ func (t *Text) Announce(line string) {
 func (t *Text) Finish(r report.Report) {
 	t.flush()
 	if r.Interrupted {
-		t.printf("\n%s\n", t.paint(red, "Interrupted: the figures above are what was measured before Ctrl-C."))
+		t.printf("\n%s\n", t.paint(red, "Interrupted: the figures above are what was measured before the signal."))
 	}
 	if len(r.Summary) > 0 {
 		t.printf("\n%s\n", t.paint(cyan, "== Slide 24, measured in this run"))
