@@ -177,20 +177,6 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 	})
 }
 
-// loopback reports whether addr listens on this machine only: 127.0.0.1,
-// ::1 or localhost. An empty host (":8080") is every interface.
-func loopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // checkServe allows --serve ADDR for exactly one pattern that has a server.
 func checkServe(addr string, reg, chosen []pattern) error {
 	var servers []string

@@ -18,6 +18,7 @@ import (
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/pitfallsdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/serving"
 )
 
 // Exit statuses.
@@ -106,7 +107,7 @@ func parseCommandLine(args []string) (*commandLine, error) {
 // runPatterns runs the chosen patterns in order and renders what they
 // measured, also when one fails or ctx is cancelled half-way.
 func runPatterns(ctx context.Context, opts options, chosen []pattern, stdin io.Reader, stdout, stderr io.Writer) int {
-	if opts.serve != "" && !loopback(opts.serve) {
+	if opts.serve != "" && !serving.Loopback(opts.serve) {
 		fmt.Fprintf(stderr, "go-concurrency-examples: warning: --serve %s is reachable from the network: anyone on it "+
 			"can open streams and hold requests; on stage keep 127.0.0.1\n", printable(opts.serve))
 	}

@@ -1,0 +1,152 @@
+// Package serving is what every server of the demo shares: an
+// http.Server that bounds what one client can hold, net/http's error log
+// kept out of the terminal and summarised instead, and the runtime's
+// profiles (net/http/pprof) for the --serve modes.
+package serving
+
+import (
+	"bytes"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The limits every server of the demo sets. net/http's defaults are none
+// for the timeouts and 1 MiB of headers: 1,000 streams with a 1 MB
+// Last-Event-ID took a server from 10 MB to 2.2 GB, and idle connections
+// kept their descriptors until the process ran out.
+const (
+	ReadHeaderTimeout = 5 * time.Second  // a client that never finishes its headers
+	IdleTimeout       = 30 * time.Second // a kept-alive connection nobody uses
+	MaxHeaderBytes    = 8 << 10          // a request's headers: 8 KiB, 16 times a browser's
+)
+
+// NewServer returns an http.Server for h with the demo's limits, whose
+// errors go to errs (which may be nil: then they are dropped) instead of
+// the process's stderr.
+func NewServer(h http.Handler, errs *ErrorLog) *http.Server {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
+	}
+	srv.ErrorLog = log.New(errs.writer(), "", 0)
+	return srv
+}
+
+// ErrorLog collects the lines net/http logs (a TLS handshake on a plain
+// port, "Accept error: too many open files", a panic in a handler) so the
+// demo can say how many there were, and of what kind, in one line, instead
+// of letting up to hundreds reach the terminal raw. Its methods are safe
+// for concurrent use; the zero ErrorLog is ready.
+type ErrorLog struct {
+	mu     sync.Mutex
+	counts map[string]int // by kind: the line with its numbers and addresses cut
+	first  map[string]string
+}
+
+func (l *ErrorLog) writer() logWriter { return logWriter{l} }
+
+type logWriter struct{ l *ErrorLog }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	if w.l != nil {
+		w.l.add(string(bytes.TrimSpace(p)))
+	}
+	return len(p), nil
+}
+
+func (l *ErrorLog) add(line string) {
+	kind := kindOf(line)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.counts == nil {
+		l.counts, l.first = map[string]int{}, map[string]string{}
+	}
+	if l.counts[kind] == 0 {
+		l.first[kind] = line
+	}
+	l.counts[kind]++
+}
+
+// kindOf is what a log line says without the parts that change from one
+// line to the next: net/http starts most with "http: " and ends them with
+// an address or a retry delay.
+func kindOf(line string) string {
+	line = strings.TrimPrefix(line, "http: ")
+	if i := strings.IndexAny(line, ";"); i >= 0 {
+		line = line[:i]
+	}
+	if i := strings.Index(line, " from "); i >= 0 {
+		line = line[:i]
+	}
+	return line
+}
+
+// Summary is the log in one line, most frequent first, or "" when nothing
+// was logged: "net/http logged 142 lines: 140 x Accept error: too many open
+// files, 2 x TLS handshake error".
+func (l *ErrorLog) Summary() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.counts) == 0 {
+		return ""
+	}
+	kinds := make([]string, 0, len(l.counts))
+	total := 0
+	for k, n := range l.counts {
+		kinds = append(kinds, k)
+		total += n
+	}
+	sort.Slice(kinds, func(i, j int) bool {
+		if l.counts[kinds[i]] != l.counts[kinds[j]] {
+			return l.counts[kinds[i]] > l.counts[kinds[j]]
+		}
+		return kinds[i] < kinds[j]
+	})
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = fmt.Sprintf("%d x %s", l.counts[k], k)
+	}
+	return fmt.Sprintf("net/http logged %d %s: %s", total, plural(total, "line"), strings.Join(parts, ", "))
+}
+
+func plural(n int, w string) string {
+	if n == 1 {
+		return w
+	}
+	return w + "s"
+}
+
+// Loopback reports whether addr listens on this machine only: 127.0.0.1,
+// ::1 or localhost. An empty host (":8080") is every interface.
+func Loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Debug mounts the runtime's profiles on mux under /debug/pprof/, as
+// net/http/pprof does on http.DefaultServeMux (which no server here uses):
+// goroutine counts and stacks while requests run, heap, CPU, the execution
+// trace. Only the --serve modes call it, on their own servers.
+func Debug(mux *http.ServeMux) {
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+}
