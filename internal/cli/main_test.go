@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -13,7 +13,7 @@ const envMain = "GO_CONCURRENCY_EXAMPLES_RUN_MAIN"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(envMain) == "1" {
-		main()
+		Main()
 		return
 	}
 	goleak.VerifyTestMain(m)
