@@ -20,6 +20,7 @@ type options struct {
 	serve   string
 	svg     string
 	pits    bool
+	long    bool
 }
 
 // Limits that keep a typo from taking the machine down on stage.
@@ -40,6 +41,7 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.BoolVar(&o.json, "json", false, "print one JSON report on stdout, nothing else")
 	fs.BoolVar(&o.noColor, "no-color", false, "no colour (also when NO_COLOR is set or stdout is not a terminal)")
 	fs.BoolVar(&o.step, "step", false, "presenter mode: wait for Enter before each variant (stdin a terminal)")
+	fs.BoolVar(&o.long, "long", false, "run even when the inputs make the run take over 15 minutes")
 	fs.BoolVar(&o.pits, "pitfalls", false, "after each pattern, run its slides' bugs for real (see: pitfalls)")
 	fs.StringVar(&o.svg, "svg", "", "write one SVG chart per scenario (goroutines, in flight over time) into `DIR`")
 	fs.StringVar(&o.serve, "serve", "", "run a pattern's server at `ADDR` (e.g. 127.0.0.1:8080) until Ctrl-C")

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/fanoutdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/hibernationdemo"
@@ -31,6 +32,10 @@ type pattern struct {
 	serves bool         // understands --serve
 	extra  bool         // runs only when named, not in the full run
 	flags  []string     // the names of its own flags
+	// estimate is how long run takes with these settings, computed from
+	// the inputs before anything runs; nil for a pattern too short to
+	// matter.
+	estimate func(report.Env) time.Duration
 }
 
 // registry lists the patterns in slide order and binds their own flags to
@@ -45,19 +50,21 @@ func registry(fs *flag.FlagSet) []pattern {
 	rlFlags := bound(fs, rl.Bind)
 	return []pattern{
 		{name: "workerpool", slides: "3, 5-7", about: "CI triggers 100 CD pipelines: unbounded, batches, pool, window",
-			run: workerpooldemo.Run},
+			run: workerpooldemo.Run, estimate: workerpooldemo.Estimate},
 		{name: "fanout", slides: "8-10", about: "status fetch: WaitGroup vs errgroup; testing 50 clusters at once",
-			run:   func(ctx context.Context, env report.Env) error { return fanoutdemo.Run(ctx, env, fo) },
-			check: func() error { return fo.Validate() }, flags: foFlags},
+			run:      func(ctx context.Context, env report.Env) error { return fanoutdemo.Run(ctx, env, fo) },
+			estimate: fanoutdemo.Estimate,
+			check:    func() error { return fo.Validate() }, flags: foFlags},
 		{name: "ratelimit", slides: "11-13", about: "100 manifests from a throttling API server; token bucket",
-			run:   func(ctx context.Context, env report.Env) error { return ratelimitdemo.Run(ctx, env, rl) },
-			check: func() error { return rl.Validate() }, flags: rlFlags, serves: true},
+			run:      func(ctx context.Context, env report.Env) error { return ratelimitdemo.Run(ctx, env, rl) },
+			estimate: func(env report.Env) time.Duration { return ratelimitdemo.Estimate(env, rl) },
+			check:    func() error { return rl.Validate() }, flags: rlFlags, serves: true},
 		{name: "shutdown", slides: "14-15, 23", about: "client disconnect, graceful drain, WithoutCancel, a leak",
 			run: shutdown.Run, serves: true},
 		{name: "sse", slides: "16-17", about: "SSE broker: a slow client is evicted, not waited for",
-			run: ssedemo.Run, serves: true},
+			run: ssedemo.Run, serves: true, estimate: ssedemo.Estimate},
 		{name: "hibernation", slides: "18-20", about: "100 resources in batches of 10; atomic counters",
-			run: hibernationdemo.Run},
+			run: hibernationdemo.Run, estimate: hibernationdemo.Estimate},
 		{name: "pitfalls", slides: "3, 7, 19, 22, 23", about: "the slides' bugs, run for real (not in the full run)",
 			run: func(ctx context.Context, env report.Env) error { return pitfallsdemo.Run(ctx, env) }, extra: true},
 	}
@@ -202,4 +209,42 @@ func checkServe(addr string, reg, chosen []pattern) error {
 		return fmt.Errorf("--serve wants an IP address or localhost, such as 127.0.0.1:8080, not %q", host)
 	}
 	return nil
+}
+
+// How long a run may take. A presenter's typo (--items 100000) should not
+// hold the stage for half an hour: past warnAfter the run says how long
+// it will take and how to shorten it; past refuseAfter it does not start
+// unless --long asks for it.
+const (
+	warnAfter   = 2 * time.Minute
+	refuseAfter = 15 * time.Minute
+)
+
+// budget computes how long the chosen patterns will take and returns a
+// line to warn with (or "") and, past refuseAfter without long, an error.
+func budget(env report.Env, chosen []pattern, long bool) (warning string, err error) {
+	var total time.Duration
+	var parts []string
+	for _, p := range chosen {
+		if p.estimate == nil {
+			continue
+		}
+		d := p.estimate(env)
+		total += d
+		if d >= time.Minute {
+			parts = append(parts, fmt.Sprintf("%s %s", p.name, render.DurOf(d.Round(time.Second))))
+		}
+	}
+	if total < warnAfter {
+		return "", nil
+	}
+	what := fmt.Sprintf("this run takes about %s", render.DurOf(total.Round(time.Second)))
+	if len(parts) > 0 {
+		what += " (" + strings.Join(parts, ", ") + ")"
+	}
+	how := "fewer --items, more --workers or a smaller --scale shorten it"
+	if total > refuseAfter && !long {
+		return "", fmt.Errorf("%s, over the %s limit: %s, or add --long to run it anyway", what, render.DurOf(refuseAfter), how)
+	}
+	return what + "; " + how, nil
 }

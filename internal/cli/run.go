@@ -47,6 +47,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		list(stdout, cl.reg)
 		return exitOK
 	}
+	if cl.warning != "" {
+		fmt.Fprintf(stderr, "go-concurrency-examples: %s\n", cl.warning)
+	}
 	return runPatterns(ctx, cl.opts, cl.chosen, stdin, stdout, stderr)
 }
 
@@ -57,6 +60,9 @@ type commandLine struct {
 	opts   options
 	chosen []pattern // the patterns to run, in order
 	list   bool      // "list": name the patterns, run nothing
+	// warning, if not "", says the run will take long, and how to
+	// shorten it.
+	warning string
 }
 
 // parseCommandLine parses and checks every argument before any work
@@ -93,6 +99,10 @@ func parseCommandLine(args []string) (*commandLine, error) {
 			return cl, errors.New("--serve runs a server until Ctrl-C: it has no --json or --svg report")
 		}
 		return cl, checkServe(cl.opts.serve, cl.reg, cl.chosen)
+	}
+	env := report.Env{Scale: cl.opts.scale, Seed: cl.opts.seed, Items: cl.opts.items, Workers: cl.opts.workers}
+	if cl.warning, err = budget(env, cl.chosen, cl.opts.long); err != nil {
+		return cl, err
 	}
 	if cl.opts.svg != "" {
 		// Made now, the last check, so a folder that cannot be written

@@ -33,7 +33,7 @@ func TestBadInput(t *testing.T) {
 		{"--serve", "127.0.0.1:0"}, {"workerpool", "--serve", "127.0.0.1:8080"},
 		{"sse", "--serve", "127.0.0.1:0", "--json"}, {"list", "workerpool"}, {"sse", "--serve", "127.0.0.1:99999"},
 		{"workerpool", "--fail", "ci"}, {"hibernation", "--max-inflight", "3"}, {"fanout", "--fail", ""},
-		{"--scale", "1e-9"}, {"--scale", "0.009"}, {"sse", "--serve", ""}, {"sse", "--serve", "0:0"}, {"sse", "--serve", "example.com:80"}, {"--\x1b[2Jx"}, {"nope\x07\r"},
+		{"hibernation", "--items", "100000", "--workers", "1"}, {"--scale", "1e-9"}, {"--scale", "0.009"}, {"sse", "--serve", ""}, {"sse", "--serve", "0:0"}, {"sse", "--serve", "example.com:80"}, {"--\x1b[2Jx"}, {"nope\x07\r"},
 	} {
 		code, stdout, stderr := demo(t, t.Context(), args...)
 		if code != exitUsage || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "go-concurrency-examples: ") ||
@@ -206,5 +206,28 @@ func TestFullRunJSON(t *testing.T) {
 		if row.Operation != report.Slide24[i].Operation || row.AfterMS <= 0 || row.Verdict == "" {
 			t.Errorf("summary row %d: %+v", i, row)
 		}
+	}
+}
+
+// A run that the inputs make long says how long, computed before it
+// starts, and how to shorten it; past the limit it does not start unless
+// --long asks for it.
+func TestBudget(t *testing.T) {
+	reg := registry(newFlagSet(&options{}))
+	hib, _ := lookup(reg, "hibernation")
+	env := report.Env{Scale: 0.2, Seed: 1, Items: 20_000, Workers: 1}
+	warning, err := budget(env, []pattern{hib}, false)
+	if err != nil || !strings.HasPrefix(warning, "this run takes about 10m00s (hibernation 10m00s)") || !strings.Contains(warning, "--scale") {
+		t.Errorf("20,000 checks one at a time: %q, %v; want a warning of 10m: three variants of 200s", warning, err)
+	}
+	env.Items = 100_000
+	if _, err := budget(env, []pattern{hib}, false); err == nil || !strings.Contains(err.Error(), "--long") {
+		t.Errorf("100,000 one at a time: %v, want refused, naming --long", err)
+	}
+	if _, err := budget(env, []pattern{hib}, true); err != nil {
+		t.Errorf("with --long: %v, want it allowed", err)
+	}
+	if w, err := budget(report.Env{Scale: 0.2, Seed: 1}, reg, false); w != "" || err != nil {
+		t.Errorf("the full run: %q, %v; want no warning", w, err)
 	}
 }

@@ -9,12 +9,13 @@ package render
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
 
 // Dur renders a time in milliseconds for the back row: 59µs, 412ms,
-// 2.01s, 25.1s; a round figure stays round (3s, 1.5s).
+// 2.01s, 25.1s, 3m05s, 1h02m; a round figure stays round (3s, 1.5s).
 func Dur(ms float64) string {
 	switch {
 	case ms < 1:
@@ -23,8 +24,14 @@ func Dur(ms float64) string {
 		return fmt.Sprintf("%.0fms", ms)
 	case ms < 9995:
 		return trimZeros(fmt.Sprintf("%.2f", ms/1000)) + "s"
+	case ms < 59950:
+		return trimZeros(fmt.Sprintf("%.1f", ms/1000)) + "s"
 	}
-	return trimZeros(fmt.Sprintf("%.1f", ms/1000)) + "s"
+	s := int64(math.Round(ms / 1000))
+	if s < 3600 {
+		return fmt.Sprintf("%dm%02ds", s/60, s%60)
+	}
+	return fmt.Sprintf("%dh%02dm", s/3600, s%3600/60)
 }
 
 // trimZeros drops the zeros after a decimal point, and the point if none

@@ -8,7 +8,8 @@ import (
 func TestDur(t *testing.T) {
 	for ms, want := range map[float64]string{
 		0.059: "59µs", 412: "412ms", 999.4: "999ms", 999.6: "1s", 2013: "2.01s", 3000: "3s", 1500: "1.5s",
-		24884.353: "24.9s", 25000: "25s", 9996: "10s",
+		24884.353: "24.9s", 25000: "25s", 9996: "10s", 59960: "1m00s", 185000: "3m05s", 3114000: "51m54s",
+		3723000: "1h02m",
 	} {
 		if got := Dur(ms); got != want {
 			t.Errorf("Dur(%v) = %q, want %q", ms, got, want)
