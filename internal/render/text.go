@@ -214,7 +214,9 @@ func (t *Text) Finish(r report.Report) {
 		t.printf("\n%s\n", t.paint(red, "Interrupted: the figures above are what was measured before the signal."))
 	}
 	if len(r.Summary) > 0 {
-		t.printf("\n%s\n", t.paint(cyan, "== Slide 24, measured in this run"))
+		t.printf("\n%s\n%s\n", t.paint(cyan, "== Slide 24, measured in this run"),
+			Wrap("  The simulated platform is built to the slide's figures: what the run measures is the "+
+				"schedule, the overhead and the jitter on top of them.", Width, "  "))
 		t.mu.Lock()
 		writeSummary(t.w, r)
 		t.mu.Unlock()
