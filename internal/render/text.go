@@ -215,8 +215,8 @@ func (t *Text) Finish(r report.Report) {
 	}
 	if len(r.Summary) > 0 {
 		t.printf("\n%s\n%s\n", t.paint(cyan, "== Slide 24, measured in this run"),
-			Wrap("  The simulated platform is built to the slide's figures: what the run measures is the "+
-				"schedule, the overhead and the jitter on top of them.", Width, "  "))
+			"  "+Wrap("The simulated platform is built to the slide's figures: what the run measures is the "+
+				"schedule, the overhead and the jitter on top of them.", Width-2, "  "))
 		t.mu.Lock()
 		writeSummary(t.w, r)
 		t.mu.Unlock()
