@@ -141,7 +141,11 @@ func lane(b *strings.Builder, v report.Variant, y int, axis float64) {
 	st := roleStyle[v.Role]
 	failed := v.Unexpected() > 0
 	fmt.Fprintf(b, `<g class="lane" data-variant="%s" data-role="%s">`+"\n", esc(v.Name), esc(string(v.Role)))
-	fmt.Fprintf(b, `<text x="20" y="%d" font-size="28" font-weight="bold">%s</text>`+"\n", y+40, esc(v.Name))
+	nameSize := 28
+	if len(v.Name) > 12 { // "unlimited+retry": it must end before the plot
+		nameSize = minText
+	}
+	fmt.Fprintf(b, `<text x="20" y="%d" font-size="%d" font-weight="bold">%s</text>`+"\n", y+40, nameSize, esc(v.Name))
 	role := string(v.Role)
 	if role == "" {
 		role = "-"
@@ -161,7 +165,7 @@ func lane(b *strings.Builder, v report.Variant, y int, axis float64) {
 		// A run far shorter than the axis is a sliver: its shape (a
 		// spike, a saw-tooth) is drawn again, zoomed, in the lane's
 		// empty part, under its own small axis.
-		if zx := int(end) + 40; v.WallMS > 0 && plotX1-10-zx >= 260 {
+		if zx := int(end) + 40; v.WallMS > 0 && v.WallMS < 0.3*axis && plotX1-10-zx >= 260 {
 			zw := plotX1 - 10 - zx
 			fmt.Fprintf(b, `<rect class="zoom" x="%d" y="%d" width="%d" height="%d" fill="white" stroke="#999" stroke-dasharray="4 4"/>`+"\n",
 				zx, y+34, zw, laneH-34)
