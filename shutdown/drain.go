@@ -43,18 +43,27 @@ func serve(ctx, life context.Context, srv *http.Server, ln net.Listener, timeout
 }
 
 // Drain shuts srv down gracefully: it closes the listeners at once, so new
-// connections are refused, lets the requests in flight finish, and returns
-// nil when they have, as Server.Shutdown does. It gives them timeout, on a
-// fresh context: the context whose end asked for the drain is already done,
-// and Shutdown given that one would give up at once.
+// connections are refused, and blocks until every request in flight has
+// finished and its connection is idle, as Server.Shutdown does; then it
+// returns nil. It gives them timeout, on a fresh context: the context whose
+// end asked for the drain is already done, and Shutdown given that one
+// would give up at once.
 //
 // When the timeout passes first, Drain falls back to Server.Close, which
 // closes every connection still open (their handlers see r.Context()
-// cancelled), and returns an error wrapping context.DeadlineExceeded.
+// cancelled; Close does not wait for them to return), and returns an error
+// wrapping context.DeadlineExceeded.
 //
-// Shutdown does not wait for hijacked connections (WebSockets) or streams
-// that never end (SSE): register their shutdown with
-// Server.RegisterOnShutdown.
+// Shutdown looks at the connections at intervals that grow to half a
+// second, so a drain ends up to that long after its last request. It waits for every
+// request, streams that never end on their own included (SSE, a watch, a
+// long poll): one of those holds the drain for the whole timeout, and Close
+// then cuts it off. To end such streams in time, tell them with
+// Server.RegisterOnShutdown, whose functions Shutdown starts as it begins;
+// a stream that returns when told lets the drain finish early. Hijacked
+// connections (WebSockets) are the exception: neither Shutdown nor Close
+// waits for them or closes them, and RegisterOnShutdown is the only way to
+// reach them.
 //
 // timeout must be shorter than the time the process is given to stop
 // (Kubernetes' terminationGracePeriodSeconds, 30 s by default, after which

@@ -3,6 +3,7 @@ package shutdown
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -223,6 +224,102 @@ func TestServeUntilSignal(t *testing.T) {
 	if err := <-served; err != nil {
 		t.Errorf("ServeUntilSignal after SIGTERM: %v, want nil", err)
 	}
+}
+
+// stream is an SSE-like handler: an event now and every second, until its
+// client leaves or stop is closed.
+func stream(stop <-chan struct{}) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			fmt.Fprint(w, "data: tick\n\n")
+			if err := rc.Flush(); err != nil {
+				return
+			}
+			select {
+			case <-r.Context().Done():
+				return
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}
+}
+
+// streamFixture serves srv on an in-memory network, opens one stream and
+// reads its first event. ended has the stream's end as its client saw it,
+// served srv.Serve's return.
+func streamFixture(t *testing.T, srv *http.Server) (ended <-chan error, served <-chan error) {
+	t.Helper()
+	f := newDrainFixture(t) // its network, listener and client; srv replaces its server
+	s := make(chan error, 1)
+	go func() { s <- srv.Serve(f.ln) }()
+	resp, err := f.client.Get("http://" + f.ln.Addr().String() + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := make([]byte, len("data: tick\n\n"))
+	if _, err := io.ReadFull(resp.Body, first); err != nil {
+		t.Fatal(err)
+	}
+	end := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		end <- err
+	}()
+	return end, s
+}
+
+// Shutdown waits for a stream that never ends on its own, as for any
+// request in flight: the drain takes its whole timeout, then Close cuts
+// the stream off. (Drain's doc once said Shutdown did not wait for one.)
+func TestDrainWaitsForAStreamUntilItsTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := &http.Server{Handler: stream(nil)}
+		ended, served := streamFixture(t, srv)
+		start := time.Now()
+		err := Drain(srv, 3*time.Second)
+		if got := time.Since(start); got != 3*time.Second || !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Drain returned %v after %v, want a timeout after exactly 3s", err, got)
+		}
+		if err := <-ended; err == nil {
+			t.Error("the stream ended cleanly; want it cut off by Close")
+		}
+		if got := time.Since(start); got != 3*time.Second {
+			t.Errorf("the stream ended %v after the drain began, want 3s", got)
+		}
+		if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("Serve: %v, want ErrServerClosed", err)
+		}
+	})
+}
+
+// A stream told of the shutdown through RegisterOnShutdown ends by itself,
+// and the drain finishes at Shutdown's next look, long before its timeout.
+func TestDrainEndsAStreamToldByRegisterOnShutdown(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		stop := make(chan struct{}) // closed by the function Shutdown starts
+		srv := &http.Server{Handler: stream(stop)}
+		srv.RegisterOnShutdown(func() { close(stop) })
+		ended, served := streamFixture(t, srv)
+		start := time.Now()
+		if err := Drain(srv, 3*time.Second); err != nil {
+			t.Errorf("Drain: %v, want nil: the stream ended when told", err)
+		}
+		// Shutdown looks at 1ms, 2ms, 4ms... (plus jitter): a few of
+		// them, not the timeout.
+		if got := time.Since(start); got > 100*time.Millisecond {
+			t.Errorf("Drain took %v, want a few of Shutdown's first polls", got)
+		}
+		if err := <-ended; err != nil {
+			t.Errorf("the stream ended with %v, want a clean end", err)
+		}
+		<-served
+	})
 }
 
 // TestSignalInFlight checks scenario 2's figures, exact in virtual time.

@@ -9,9 +9,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/shutdown"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
 // The client gives up; the server cancels r.Context(), and the job stops.
@@ -165,6 +167,27 @@ func ExampleRunWithLease() {
 	// Output:
 	// job: <nil>
 	// no renewal after the job
+}
+
+// A renewal that panics stops the job it renews for: the job's context is
+// cancelled with the panic as its cause, and RunWithLease returns it, with
+// the stack kept for the crash reporter.
+func ExampleRunWithLease_renewPanics() {
+	renew := func(context.Context) {
+		var holders map[string]int
+		holders["runner-7"]++ // a bug: a nil map
+	}
+	job := func(ctx context.Context) error {
+		<-ctx.Done() // a long job, stopped by its lost lease
+		return context.Cause(ctx)
+	}
+	err := shutdown.RunWithLease(context.Background(), time.Millisecond, renew, job)
+	var pe *workerpool.PanicError
+	fmt.Println(errors.As(err, &pe), err)
+	fmt.Println("stack names the caller's code:", strings.Contains(string(pe.Stack), "ExampleRunWithLease_renewPanics"))
+	// Output:
+	// true panic: assignment to entry in nil map
+	// stack names the caller's code: true
 }
 
 // Slide 23's leak: the loop renews on after the job has ended.
