@@ -14,9 +14,6 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
-
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 )
 
 // drainFixture is a server on an in-memory network whose requests work
@@ -39,7 +36,7 @@ func newDrainFixture(t *testing.T) *drainFixture {
 	f.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d, _ := time.ParseDuration(r.URL.Query().Get("d"))
 		f.started <- struct{}{}
-		respond(w, r, sim.Sleep(r.Context(), d))
+		respond(w, r, sleep(r.Context(), d))
 	})}
 	f.client = &http.Client{Transport: &http.Transport{
 		DialContext:       func(ctx context.Context, _, addr string) (net.Conn, error) { return f.nw.Dial(ctx, addr) },
@@ -320,48 +317,4 @@ func TestDrainEndsAStreamToldByRegisterOnShutdown(t *testing.T) {
 		}
 		<-served
 	})
-}
-
-// TestSignalInFlight checks scenario 2's figures, exact in virtual time.
-func TestSignalInFlight(t *testing.T) {
-	work := []time.Duration{time.Second, 2 * time.Second, 2500 * time.Millisecond, time.Second}
-	for _, tc := range []struct {
-		name              string
-		stop              func(context.Context, *demoServer) error
-		completed         int
-		lastAnswer, drain time.Duration // drain 0: not checked (Shutdown's poll)
-		timedOut          bool
-	}{
-		{"Close at once", closeAtOnce, 0, 0, 0, false},
-		{"Shutdown", graceful(context.Background(), 5*time.Second), 4, 2500 * time.Millisecond, 0, false},
-		{"Shutdown+Close", graceful(context.Background(), 1500*time.Millisecond), 2, time.Second, 1500 * time.Millisecond, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				env := report.NewEnv(1, 1, nil)
-				sc := env.Rec.Scenario(pattern, "14", "test", len(work))
-				var dr drainRun
-				sc.Measure(t.Context(), report.Spec{Name: tc.name}, func(ctx context.Context, p *report.Probe) []error {
-					dr = signalInFlight(ctx, newMemNet(), work, tc.stop, p)
-					return dr.errs
-				})
-				if dr.failure != nil {
-					t.Fatal(dr.failure)
-				}
-				if dr.inflight != len(work) || dr.completed != tc.completed || dr.refused != NewRequests {
-					t.Errorf("in flight %d, completed %d, refused %d; want %d, %d, %d",
-						dr.inflight, dr.completed, dr.refused, len(work), tc.completed, NewRequests)
-				}
-				if dr.lastAnswer != tc.lastAnswer || (tc.drain != 0 && dr.drain != tc.drain) {
-					t.Errorf("last answer %v, drain %v; want %v, %v", dr.lastAnswer, dr.drain, tc.lastAnswer, tc.drain)
-				}
-				if (dr.stopErr != nil) != tc.timedOut {
-					t.Errorf("stop: %v, want a timeout: %v", dr.stopErr, tc.timedOut)
-				}
-				if dr.after != dr.before {
-					t.Errorf("goroutines %d before, %d after: want back to the baseline", dr.before, dr.after)
-				}
-			})
-		})
-	}
 }

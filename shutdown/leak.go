@@ -11,7 +11,7 @@ import (
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
-// RunWithLeakyLease is slide 23's goroutine leak (Bad):
+// Slide 23's goroutine leak is a background loop with no exit condition:
 //
 //	go func() {
 //		for {
@@ -19,29 +19,10 @@ import (
 //		}
 //	}()
 //
-// It runs job on ctx while a background loop renews job's lease every
-// tick, and that loop has no exit condition: it outlives job, keeps
-// renewing a lease nobody holds, and each call leaks one goroutine for the
-// life of the process. (The slide's loop also spins without a pause; this
-// one waits for a tick, so the demo does not burn a core.)
-//
-// stop exists only so the demo can end the leaked loops after it has
-// counted them; the production version has none.
-func RunWithLeakyLease(ctx context.Context, every time.Duration, renew func(context.Context), job Job, stop <-chan struct{}) error {
-	go func() {
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop: // demo only: see above
-				return
-			case <-t.C:
-				renew(context.Background())
-			}
-		}
-	}()
-	return job(ctx)
-}
+// Next to a job it renews the lease of, it outlives the job, renews a lease
+// nobody holds, and each call leaks one goroutine for the life of the
+// process. RunWithLease is the same loop with the exit, and an owner that
+// waits for it.
 
 // RunWithLease runs job on ctx while a background loop calls renew every
 // tick to keep job's lease (a lock, a claim on a workflow runner). It

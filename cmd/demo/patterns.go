@@ -13,10 +13,10 @@ import (
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/fanout"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/hibernation"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/shutdowndemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/workerpooldemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/pitfalls"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/ratelimit"
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/shutdown"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/sse"
 )
 
@@ -52,7 +52,7 @@ func registry(fs *flag.FlagSet) []pattern {
 			run:   func(ctx context.Context, env report.Env) error { return ratelimit.Run(ctx, env, rl) },
 			check: func() error { return rl.Validate() }, flags: rlFlags, serves: true},
 		{name: "shutdown", slides: "14-15, 23", about: "client disconnect, graceful drain, WithoutCancel, a leak",
-			run: shutdown.Run, serves: true},
+			run: shutdowndemo.Run, serves: true},
 		{name: "sse", slides: "16-17", about: "SSE broker: a slow client is evicted, not waited for",
 			run: sse.Run, serves: true},
 		{name: "hibernation", slides: "18-20", about: "100 resources in batches of 10; atomic counters",

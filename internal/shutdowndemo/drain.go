@@ -1,4 +1,4 @@
-package shutdown
+package shutdowndemo
 
 import (
 	"context"
@@ -7,71 +7,65 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
-)
-
-// Graceful shutdown, at scale 1: 20 requests in flight when the signal
-// comes, most of them 1 s of work and one in ten a 2.5 s report export,
-// and 5 new requests after it. The drain timeout is long enough for all of
-// them, or short enough to cut the exports off.
-const (
-	DrainRequests = 20
-	NewRequests   = 5
-	RequestWork   = time.Second
-	ExportWork    = 2500 * time.Millisecond
-	ExportShare   = 0.1
-	DrainTimeout  = 5 * time.Second
-	ShortDrain    = 1500 * time.Millisecond
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/shutdown"
 )
 
 // drainDemo measures scenario 2: a signal while requests are in flight.
 // Items are the requests in flight at the signal: ok counts the ones that
-// completed, failed the ones cut off.
+// completed, failed the ones cut off (expected of the short drain's
+// fallback for the requests longer than its timeout).
 func drainDemo(ctx context.Context, env report.Env, nw network) error {
 	n := env.ItemsOr(DrainRequests)
 	work := sim.Scale(sim.Skewed(sim.NewRand(env.Seed), n, RequestWork, ExportWork, ExportShare), env.Scale)
 	long, short := env.Scaled(DrainTimeout), env.Scaled(ShortDrain)
 	sc := env.Rec.Scenario(pattern, "14-15",
-		fmt.Sprintf("signal with %d requests in flight (%v-%v of work), %d new ones after it", n,
-			env.Scaled(RequestWork), env.Scaled(ExportWork), NewRequests), n)
+		fmt.Sprintf("signal with %d requests in flight (%s-%s of work), %d new ones after it", n,
+			render.DurOf(env.Scaled(RequestWork)), render.DurOf(env.Scaled(ExportWork)), NewRequests), n)
 
 	slowest := report.Bound(work, n)
 	variants := []struct {
 		name, notes string
+		role        report.Role
 		stop        func(sig context.Context, s *demoServer) error
 		bound       time.Duration
+		cutIsRight  time.Duration // requests of more work than this are rightly cut off; 0: none
 	}{
-		{"Close at once", "Bad: what exiting on the signal does", closeAtOnce, 0},
-		{"Shutdown", fmt.Sprintf("drain timeout %v", long), graceful(ctx, long), slowest},
-		{"Shutdown+Close", fmt.Sprintf("drain timeout %v, then Close", short), graceful(ctx, short), min(slowest, short)},
+		{"Close at once", "Bad: what exiting on the signal does", report.Bad, closeAtOnce, 0, 0},
+		{"Shutdown", "drain timeout " + render.DurOf(long), report.Fix, graceful(ctx, long), slowest, 0},
+		{"Shutdown+Close", fmt.Sprintf("drain timeout %s, then Close", render.DurOf(short)), report.Fix,
+			graceful(ctx, short), min(slowest, short), short},
 	}
-	var runs []drainRun
+	var runs []render.ShutdownDrainRun
 	for _, v := range variants {
 		var dr drainRun
-		sc.Measure(ctx, report.Spec{Name: v.name, Limit: n, Bound: v.bound, Notes: v.notes},
-			func(ctx context.Context, p *report.Probe) []error {
-				dr = signalInFlight(ctx, nw, work, v.stop, p)
-				return dr.errs
-			})
+		spec := report.Spec{Name: v.name, Role: v.role, Limit: n, Bound: v.bound, Notes: v.notes}
+		m := sc.Measure(ctx, spec, func(ctx context.Context, p *report.Probe) []error {
+			dr = signalInFlight(ctx, nw, work, v.stop, v.cutIsRight, p)
+			return dr.errs
+		})
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		runs = append(runs, dr)
+		dr.Unexpected = m.Unexpected()
+		runs = append(runs, dr.ShutdownDrainRun)
 	}
-	sc.Notice(drainNotice(runs, short))
+	sc.Notice(render.ShutdownDrain(render.ShutdownDrainFacts{NewRequests: NewRequests, Short: short,
+		CloseAtOnce: runs[0], Shutdown: runs[1], ShutdownClose: runs[2]}))
 	return nil
 }
 
 // closeAtOnce serves until the signal, then closes every connection
 // (Bad): the requests in flight are cut off.
 func closeAtOnce(sig context.Context, s *demoServer) error {
-	served := make(chan error, 1)
+	served := make(chan error, 1) // buffered: the serving goroutine never waits
 	go func() { served <- s.srv.Serve(s.ln) }()
 	<-sig.Done()
 	err := s.srv.Close()
@@ -79,43 +73,46 @@ func closeAtOnce(sig context.Context, s *demoServer) error {
 	return err
 }
 
-// graceful serves until the signal, then drains within timeout: [Serve].
-// The drain also gives up when life (the demo's run) ends: Ctrl-C must not
-// wait for Shutdown's next poll, up to half a second apart.
+// graceful serves until the signal, then drains within timeout: the
+// lesson's own shutdown.Serve, unchanged. When life (the demo's run) ends
+// first, Ctrl-C, the process is going: srv.Close ends the drain as the
+// kubelet's SIGKILL would, and Serve returns at Shutdown's next look at
+// its connections (at most about half a second later).
 func graceful(life context.Context, timeout time.Duration) func(context.Context, *demoServer) error {
 	return func(sig context.Context, s *demoServer) error {
-		return serve(sig, life, s.srv, s.ln, timeout, nil)
+		stop := context.AfterFunc(life, func() { _ = s.srv.Close() })
+		defer stop()
+		return shutdown.Serve(sig, s.srv, s.ln, timeout)
 	}
 }
 
-// drainRun is what one variant of scenario 2 saw.
+// drainRun is what one variant of scenario 2 saw: the facts for the
+// notice, the server's stop, and one error per request.
 type drainRun struct {
-	errs          []error       // one per request in flight at the signal
-	inflight      int           // requests in flight at the signal
-	completed     int           // of those, answered in full
-	refused       int           // new requests refused after the signal
-	lastAnswer    time.Duration // from the signal to the last full answer
-	drain         time.Duration // from the signal to the server stopped
-	stopErr       error         // the server's stop: a drain that timed out
-	before, after int           // goroutines before the server, after it stopped
-	failure       error         // the variant could not run
+	render.ShutdownDrainRun
+	stopErr error // the server's stop: a drain that timed out
+	errs    []error
 }
 
 // signalInFlight starts a server whose i-th request works for work[i],
 // sends all of them, gives the signal once they are all in flight, sends
-// NewRequests more, and lets stop end the server.
-func signalInFlight(ctx context.Context, nw network, work []time.Duration, stop func(context.Context, *demoServer) error, p *report.Probe) drainRun {
+// NewRequests more, and lets stop end the server. A request that failed
+// after its handler started was cut off: expected when its work is longer
+// than cutIsRight (the drain's timeout, when its fallback is the point).
+func signalInFlight(ctx context.Context, nw network, work []time.Duration, stop func(context.Context, *demoServer) error, cutIsRight time.Duration, p *report.Probe) drainRun {
 	n := len(work)
-	dr := drainRun{before: numGoroutine()}
-	signalled := make(chan struct{}) // closed at the signal
+	dr := drainRun{ShutdownDrainRun: render.ShutdownDrainRun{Before: numGoroutine()}}
+	signalled := make(chan struct{})  // closed at the signal, by this goroutine
+	handled := make([]atomic.Bool, n) // request i reached its handler
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		i, ok := requestIndex(w, r, n)
 		if !ok {
 			return
 		}
+		handled[i].Store(true)
 		p.Begin()
 		defer p.End()
-		CancelOnDisconnect(func(ctx context.Context) error {
+		shutdown.CancelOnDisconnect(func(ctx context.Context) error {
 			// Work runs from the signal, so that what is left of it
 			// then is work[i], however long the connections took
 			// to open on a busy machine.
@@ -129,7 +126,7 @@ func signalInFlight(ctx context.Context, nw network, work []time.Duration, stop 
 	})
 	s, err := newServer(ctx, nw, h)
 	if err != nil {
-		dr.errs, dr.failure = fill(n, err), err
+		dr.Failure, dr.errs = err, fill(n, err)
 		return dr
 	}
 	ln := watchClose(s.ln)
@@ -159,7 +156,7 @@ func signalInFlight(ctx context.Context, nw network, work []time.Duration, stop 
 	go func() { clients.Wait(); cancelWait() }() // or a request failed early: stop waiting
 	_ = s.track.wait(allSent, func(st trackState) bool { return st.started >= n })
 	cancelWait()
-	dr.inflight = s.track.state().active
+	dr.InFlight = s.track.state().active
 	signalAt := time.Now()
 	close(signalled)
 	signal()
@@ -170,24 +167,32 @@ func signalInFlight(ctx context.Context, nw network, work []time.Duration, stop 
 		fresh := s.newClient(true)
 		for range NewRequests {
 			if err := s.call(ctx, fresh, http.MethodGet, "/work?i=0"); errors.Is(err, syscall.ECONNREFUSED) {
-				dr.refused++
+				dr.Refused++
 			}
 		}
 	case <-ctx.Done():
 	}
 	clients.Wait()
 	<-stopped
-	dr.drain = stoppedAt.Sub(signalAt)
+	dr.Stopped = stoppedAt.Sub(signalAt)
 	s.finish()
-	dr.after = settle(ctx, dr.before, 500*time.Millisecond)
+	// Counting the goroutines back is the demo watching, not working.
+	watched := p.Observing()
+	dr.After = settle(ctx, dr.Before, 500*time.Millisecond)
+	watched()
 
 	for i, err := range errs {
 		switch {
 		case err == nil:
-			dr.completed++
-			dr.lastAnswer = max(dr.lastAnswer, answered[i].Sub(signalAt))
+			dr.Completed++
+			dr.LastAnswer = max(dr.LastAnswer, answered[i].Sub(signalAt))
 		case ctx.Err() != nil:
 			errs[i] = context.Cause(ctx)
+		case !handled[i].Load():
+			// Never reached its handler (a dial that failed, say):
+			// its own error, not a cut-off.
+		case cutIsRight > 0 && work[i] > cutIsRight:
+			errs[i] = report.Expected(fmt.Errorf("%w (%v)", errCutOff, err))
 		default:
 			errs[i] = fmt.Errorf("%w (%v)", errCutOff, err)
 		}
@@ -212,30 +217,4 @@ func (c *closeWatcher) Close() error {
 	err := c.Listener.Close()
 	c.once.Do(func() { close(c.closed) })
 	return err
-}
-
-// drainNotice says what the three variants measured.
-func drainNotice(runs []drainRun, short time.Duration) string {
-	if len(runs) != 3 {
-		return ""
-	}
-	for _, r := range runs {
-		if r.failure != nil {
-			return "could not run: " + r.failure.Error()
-		}
-	}
-	bad, good, cut := runs[0], runs[1], runs[2]
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d in flight at the signal: Close at once finished %d; Shutdown finished %d "+
-		"(last at %v, stopped at %v: it polls for idle connections); %v timeout + Close: %d, %d cut off. ",
-		bad.inflight, bad.completed, good.completed, round(good.lastAnswer), round(good.drain),
-		short, cut.completed, cut.inflight-cut.completed)
-	fmt.Fprintf(&b, "New requests refused: %d/%d/%d of %d. ", bad.refused, good.refused, cut.refused, NewRequests)
-	if bad.after == bad.before && good.after == good.before && cut.after == cut.before {
-		fmt.Fprintf(&b, "Goroutines back to %d each time", good.before)
-	} else {
-		fmt.Fprintf(&b, "Goroutines before/after: %d/%d, %d/%d, %d/%d",
-			bad.before, bad.after, good.before, good.after, cut.before, cut.after)
-	}
-	return b.String()
 }
