@@ -142,20 +142,34 @@ func signalInFlight(ctx context.Context, nw network, work []time.Duration, stop 
 		stoppedAt = time.Now()
 	}()
 
-	// The requests, and the signal once all of them are in flight.
+	// The requests, and the signal once every one is in flight or has
+	// failed before it reached its handler (a dial refused when the
+	// descriptors run out, say): waiting for that one would be for ever.
 	errs := make([]error, n)
 	answered := make([]time.Time, n)
+	failedEarly := make(chan struct{}, n) // buffered: a client never waits to say so
 	var clients sync.WaitGroup
 	for i := range n {
 		clients.Go(func() {
 			errs[i] = s.call(ctx, s.client, http.MethodGet, "/work?i="+strconv.Itoa(i))
 			answered[i] = time.Now()
+			if errs[i] != nil && !handled[i].Load() {
+				failedEarly <- struct{}{}
+			}
 		})
 	}
-	allSent, cancelWait := context.WithCancel(ctx)
-	go func() { clients.Wait(); cancelWait() }() // or a request failed early: stop waiting
-	_ = s.track.wait(allSent, func(st trackState) bool { return st.started >= n })
-	cancelWait()
+	for early := 0; ctx.Err() == nil; {
+		st, changed := s.track.next()
+		if st.started+early >= n {
+			break
+		}
+		select {
+		case <-changed:
+		case <-failedEarly:
+			early++
+		case <-ctx.Done():
+		}
+	}
 	dr.InFlight = s.track.state().active
 	signalAt := time.Now()
 	close(signalled)

@@ -68,6 +68,7 @@ var (
 	errNotDone     = errors.New("not done")
 	errCutOff      = errors.New("cut off by Close")
 	errLeaked      = errors.New("loop leaked")
+	errNoAnswer    = errors.New("answered nothing: the handler saw its client gone")
 )
 
 // onSchedule waits until call i of a series of calls of step each, begun

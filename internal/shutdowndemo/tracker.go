@@ -119,10 +119,8 @@ func (t *tracker) waitHandled(ctx context.Context) {
 // wait blocks until cond holds or ctx is done.
 func (t *tracker) wait(ctx context.Context, cond func(trackState) bool) error {
 	for {
-		t.mu.Lock()
-		ok, changed := cond(t.st), t.changed
-		t.mu.Unlock()
-		if ok {
+		st, changed := t.next()
+		if cond(st) {
 			return nil
 		}
 		select {
@@ -131,4 +129,12 @@ func (t *tracker) wait(ctx context.Context, cond func(trackState) bool) error {
 			return context.Cause(ctx)
 		}
 	}
+}
+
+// next returns the state now, and a channel that is closed when it next
+// changes: for a wait on more than the tracker.
+func (t *tracker) next() (trackState, <-chan struct{}) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.st, t.changed
 }
