@@ -9,9 +9,11 @@ import (
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/shutdown"
 )
 
-// The Bad shapes: the problems of slides 14 and 23, kept so the demo can
-// measure them next to the lesson's fixes. They live here, not in package
-// shutdown, because nobody should copy them.
+// The Bad shapes: the problems of slides 14-15 and 23, kept so the demo
+// can measure them next to the lesson's fixes. They live here, not in
+// package shutdown, because nobody should copy them. (The third Bad
+// variant, "deploy r.ctx", is no code of its own: it is the lesson's
+// CancelOnDisconnect given a mutation, which wants Detached.)
 
 // IgnoreDisconnect is slide 14's problem (Bad): it runs job on life, a
 // context that outlives the request, so a client that leaves does not stop
@@ -60,4 +62,16 @@ func RunWithLeakyLease(ctx context.Context, every time.Duration, renew func(cont
 		}
 	}()
 	return job(ctx)
+}
+
+// closeAtOnce is what exiting on the signal does (Bad): it serves until
+// sig is done, then closes every connection, so the requests in flight
+// are cut off. It returns Close's error once srv.Serve has returned.
+func closeAtOnce(sig context.Context, s *demoServer) error {
+	served := make(chan error, 1) // buffered: the serving goroutine never waits
+	go func() { served <- s.srv.Serve(s.ln) }()
+	<-sig.Done()
+	err := s.srv.Close()
+	<-served
+	return err
 }

@@ -62,22 +62,11 @@ func drainDemo(ctx context.Context, env report.Env, nw network) error {
 	return nil
 }
 
-// closeAtOnce serves until the signal, then closes every connection
-// (Bad): the requests in flight are cut off.
-func closeAtOnce(sig context.Context, s *demoServer) error {
-	served := make(chan error, 1) // buffered: the serving goroutine never waits
-	go func() { served <- s.srv.Serve(s.ln) }()
-	<-sig.Done()
-	err := s.srv.Close()
-	<-served
-	return err
-}
-
 // graceful serves until the signal, then drains within timeout: the
-// lesson's own shutdown.Serve, unchanged. When life (the demo's run) ends
-// first, Ctrl-C, the process is going: srv.Close ends the drain as the
-// kubelet's SIGKILL would, and Serve returns at Shutdown's next look at
-// its connections (at most about half a second later).
+// lesson's own shutdown.Serve, unchanged. If life (the demo's run) ends,
+// Ctrl-C, the process is going: srv.Close ends the drain as the kubelet's
+// SIGKILL would, and Serve returns at Shutdown's next look at its
+// connections, at most about half a second later.
 func graceful(life context.Context, timeout time.Duration) func(context.Context, *demoServer) error {
 	return func(sig context.Context, s *demoServer) error {
 		stop := context.AfterFunc(life, func() { _ = s.srv.Close() })
@@ -95,8 +84,8 @@ type drainRun struct {
 }
 
 // signalInFlight starts a server whose i-th request works for work[i],
-// sends all of them, gives the signal once they are all in flight, sends
-// NewRequests more, and lets stop end the server. A request that failed
+// sends all of them, gives the signal once they are all in flight (or
+// failed on the way), sends NewRequests more, and lets stop end the server. A request that failed
 // after its handler started was cut off: expected when its work is longer
 // than cutIsRight (the drain's timeout, when its fallback is the point).
 func signalInFlight(ctx context.Context, nw network, work []time.Duration, stop func(context.Context, *demoServer) error, cutIsRight time.Duration, p *report.Probe) drainRun {

@@ -42,8 +42,8 @@ func leakDemo(ctx context.Context, env report.Env, nw network) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		// A leaked loop is the Bad variant's point, but not one it is
-		// excused: it is the failure the scenario shows. Unexpected
+		// Leaked loops are the scenario's point, and the Bad variant's
+		// failures, not excused as expected. For the notice, Unexpected
 		// counts the requests that failed for another reason.
 		lr.Unexpected = m.Unexpected() - lr.Leaked
 		runs = append(runs, lr.ShutdownLeakRun)
