@@ -36,6 +36,9 @@ type Job func(ctx context.Context) error
 // job stops within one step of the client leaving: slide 15's "saved ~5
 // seconds of wasted API calls". It answers 200 "ok", or 500 with job's
 // error; a client that has gone gets nothing, as nothing can reach it.
+// It is slide 14's code without http.CloseNotifier, deprecated since Go
+// 1.11, and its goroutine: the server already cancels r.Context() when the
+// client disconnects (disconnect.go explains the rejected design).
 //
 // job runs on the handler's goroutine, which net/http owns: CancelOnDisconnect
 // starts none, and a panic in job is net/http's to recover.
