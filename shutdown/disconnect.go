@@ -24,36 +24,30 @@ type Job func(ctx context.Context) error
 //		}(ctx.Done(), cn.CloseNotify())
 //	}
 //
-// http.CloseNotifier is deprecated since Go 1.11, and not needed: the server
-// cancels r.Context() itself when the client's connection closes (for
-// HTTP/2, when the stream is reset) and when the handler returns. The extra
-// goroutine, the type assertion and the second cancel add nothing but code
-// to get wrong (a ResponseWriter wrapped by middleware does not implement
-// CloseNotifier, and the disconnect then goes unnoticed).
-// CancelOnDisconnect is the whole of it.
+// That design is rejected here. http.CloseNotifier is deprecated since Go
+// 1.11, and not needed: the server cancels r.Context() itself when the
+// client's connection closes (for HTTP/2, when the stream is reset) and
+// when the handler returns. The extra goroutine, the type assertion and the
+// second cancel add nothing but code to get wrong: a ResponseWriter wrapped
+// by middleware does not implement CloseNotifier, and the disconnect then
+// goes unnoticed. CancelOnDisconnect is the whole of it.
 
 // CancelOnDisconnect serves a request by running job on r.Context(), so the
 // job stops within one step of the client leaving: slide 15's "saved ~5
 // seconds of wasted API calls". It answers 200 "ok", or 500 with job's
 // error; a client that has gone gets nothing, as nothing can reach it.
+// It is slide 14's code without http.CloseNotifier, deprecated since Go
+// 1.11, and its goroutine: the server already cancels r.Context() when the
+// client disconnects (disconnect.go explains the rejected design).
+//
+// job runs on the handler's goroutine, which net/http owns: CancelOnDisconnect
+// starts none, and a panic in job is net/http's to recover.
 //
 // Right for reads and for any work whose result only the client wanted. A
 // mutation that must not stop half-way wants [Detached] instead.
 func CancelOnDisconnect(job Job) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		respond(w, r, job(r.Context()))
-	})
-}
-
-// IgnoreDisconnect is slide 14's problem, kept so the demo can measure it
-// (Bad): it runs job on life, a context that outlives the request, so a
-// client that leaves does not stop it and the work, its API calls and its
-// goroutine run on for nobody. In production life is context.Background(),
-// or a context the handler never received; the demo passes its own run so
-// that Ctrl-C still ends it.
-func IgnoreDisconnect(life context.Context, job Job) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		respond(w, r, job(life))
 	})
 }
 
@@ -72,10 +66,15 @@ func respond(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // ClusterCreation is slide 15's job: creating a cluster is n Kubernetes API
-// calls in a row, and call(ctx, i) makes the i-th (i from 0). It stops at
-// the first error. It checks ctx before each call, so that once ctx is done
-// no further call starts even if call itself ignored ctx; with calls that
-// honour ctx (as every simulated one does) it stops within one call.
+// calls in a row, and call(ctx, i) makes the i-th (i from 0). It returns
+// nil when all n succeeded, else the first error, which stops it.
+//
+// It looks at ctx before each call, so once ctx is done no further call
+// starts, even if call itself ignored ctx and ran to its end; with calls
+// that honour ctx it stops within one call. The error then says which call
+// it stopped before, and wraps context.Cause(ctx). This is the shape of any
+// Job made of steps: the check between steps is what keeps its contract
+// when a step does not.
 func ClusterCreation(n int, call func(ctx context.Context, i int) error) Job {
 	return func(ctx context.Context) error {
 		for i := range n {

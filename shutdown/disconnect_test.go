@@ -11,9 +11,14 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+)
 
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
+// Slide 15's cluster creation: 50 API calls of 100 ms, and a client that
+// gives up half-way through call 11.
+const (
+	clusterCalls = 50
+	apiCall      = 100 * time.Millisecond
+	patience     = 1050 * time.Millisecond
 )
 
 // countingCalls returns a call of latency d that counts the calls started
@@ -22,7 +27,7 @@ func countingCalls(d time.Duration) (call func(context.Context, int) error, star
 	started, completed = new(atomic.Int64), new(atomic.Int64)
 	return func(ctx context.Context, _ int) error {
 		started.Add(1)
-		if err := sim.Sleep(ctx, d); err != nil {
+		if err := sleep(ctx, d); err != nil {
 			return err
 		}
 		completed.Add(1)
@@ -30,41 +35,20 @@ func countingCalls(d time.Duration) (call func(context.Context, int) error, star
 	}, started, completed
 }
 
-// serveLeaving serves one request through h whose client leaves after
-// patience, and returns when the handler returns.
-func serveLeaving(h http.Handler, patience time.Duration) *httptest.ResponseRecorder {
-	ctx, cancel := context.WithTimeout(context.Background(), patience)
-	defer cancel()
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequestWithContext(ctx, http.MethodPost, "/clusters", nil))
-	return w
-}
-
 func TestCancelOnDisconnectStopsWithinOneCall(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		call, started, completed := countingCalls(APICallLatency)
+		call, started, completed := countingCalls(apiCall)
+		ctx, cancel := context.WithTimeout(t.Context(), patience) // the client gives up
+		defer cancel()
 		start := time.Now()
-		serveLeaving(CancelOnDisconnect(ClusterCreation(ClusterCalls, call)), ClientPatience)
-		if got := time.Since(start); got != ClientPatience {
-			t.Errorf("handler returned after %v, want %v: the moment the client left", got, ClientPatience)
+		w := httptest.NewRecorder()
+		CancelOnDisconnect(ClusterCreation(clusterCalls, call)).
+			ServeHTTP(w, httptest.NewRequestWithContext(ctx, http.MethodPost, "/clusters", nil))
+		if got := time.Since(start); got != patience {
+			t.Errorf("handler returned after %v, want %v: the moment the client left", got, patience)
 		}
-		// The client left half-way through call 11.
 		if started.Load() != 11 || completed.Load() != 10 {
 			t.Errorf("calls started %d, completed %d; want 11, 10", started.Load(), completed.Load())
-		}
-	})
-}
-
-func TestIgnoreDisconnectRunsToTheEnd(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		call, started, completed := countingCalls(APICallLatency)
-		start := time.Now()
-		w := serveLeaving(IgnoreDisconnect(t.Context(), ClusterCreation(ClusterCalls, call)), ClientPatience)
-		if got, want := time.Since(start), ClusterCalls*APICallLatency; got != want {
-			t.Errorf("handler returned after %v, want %v: the whole job", got, want)
-		}
-		if started.Load() != ClusterCalls || completed.Load() != ClusterCalls {
-			t.Errorf("calls started %d, completed %d; want all %d", started.Load(), completed.Load(), ClusterCalls)
 		}
 		if w.Body.Len() != 0 {
 			t.Errorf("wrote %q to a client that had gone", w.Body)
@@ -97,8 +81,23 @@ func TestClusterCreationStartsNoCallAfterCancel(t *testing.T) {
 		return nil
 	})
 	err := job(ctx)
-	if calls != 2 || !errors.Is(err, stop) {
-		t.Errorf("calls %d, err %v; want 2 calls and the cancel's cause", calls, err)
+	if calls != 2 || !errors.Is(err, stop) || err.Error() != "create cluster: stopped before API call 3 of 5: client left" {
+		t.Errorf("calls %d, err %v; want 2 calls and the cancel's cause, naming call 3", calls, err)
+	}
+}
+
+func TestClusterCreationStopsAtTheFirstError(t *testing.T) {
+	quota := errors.New("quota exceeded")
+	var calls int
+	err := ClusterCreation(5, func(_ context.Context, i int) error {
+		calls++
+		if i == 2 {
+			return quota
+		}
+		return nil
+	})(t.Context())
+	if calls != 3 || !errors.Is(err, quota) || err.Error() != "create cluster: API call 3 of 5: quota exceeded" {
+		t.Errorf("calls %d, err %v; want 3 calls and call 3's error", calls, err)
 	}
 }
 
@@ -131,70 +130,4 @@ func TestDisconnectOverSockets(t *testing.T) {
 	if n := started.Load(); n >= 1000 {
 		t.Errorf("all %d calls made: the disconnect did not stop the job", n)
 	}
-}
-
-// TestCreateAndLeave checks scenario 1's figures, exact in virtual time.
-func TestCreateAndLeave(t *testing.T) {
-	for _, tc := range []struct {
-		name         string
-		serve        func(context.Context) func(Job) http.Handler
-		made, after  int
-		busy         time.Duration
-		busyHandlers int
-	}{
-		{"ignores ctx", func(ctx context.Context) func(Job) http.Handler {
-			return func(j Job) http.Handler { return IgnoreDisconnect(ctx, j) }
-		}, 50, 39, 50*APICallLatency - ClientPatience, 1},
-		{"r.Context()", func(context.Context) func(Job) http.Handler { return CancelOnDisconnect }, 11, 0, 0, 0},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				env := report.NewEnv(1, 1, nil)
-				sc := env.Rec.Scenario(pattern, "14", "test", ClusterCalls)
-				var lr leaveRun
-				sc.Measure(t.Context(), report.Spec{Name: tc.name}, func(ctx context.Context, p *report.Probe) []error {
-					lr = createAndLeave(ctx, newMemNet(), tc.serve(t.Context()), ClusterCalls, APICallLatency, ClientPatience, p)
-					return lr.errs
-				})
-				if lr.failure != nil {
-					t.Fatal(lr.failure)
-				}
-				if lr.made != tc.made || lr.after != tc.after || lr.busy != tc.busy || lr.left != ClientPatience || lr.busyHandlers != tc.busyHandlers {
-					t.Errorf("made %d, after %d, busy %v, left %v, busy handlers %d; want %d, %d, %v, %v, %d",
-						lr.made, lr.after, lr.busy, lr.left, lr.busyHandlers, tc.made, tc.after, tc.busy, ClientPatience, tc.busyHandlers)
-				}
-			})
-		})
-	}
-}
-
-// Ctrl-C while the job that ignores its client runs on: it ends at once
-// (the demo's run is its life), and the calls are labelled as they were.
-// None is "not made: client gone": Ctrl-C, not the client, stopped them.
-func TestCreateAndLeaveCtrlC(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		env := report.NewEnv(1, 1, nil)
-		sc := env.Rec.Scenario(pattern, "14", "test", ClusterCalls)
-		ctx, cancel := context.WithCancel(t.Context())
-		const at = 2050 * time.Millisecond // half-way through call 21
-		time.AfterFunc(at, cancel)
-		var lr leaveRun
-		start := time.Now()
-		v := sc.Measure(ctx, report.Spec{Name: "ignores ctx"}, func(ctx context.Context, p *report.Probe) []error {
-			serve := func(j Job) http.Handler { return IgnoreDisconnect(ctx, j) }
-			lr = createAndLeave(ctx, newMemNet(), serve, ClusterCalls, APICallLatency, ClientPatience, p)
-			return lr.errs
-		})
-		if took := time.Since(start); took != at {
-			t.Errorf("returned %v after the start, want %v: at Ctrl-C", took, at)
-		}
-		if lr.made != 21 || !v.Partial || v.OK != 20 || v.Failed != 30 {
-			t.Errorf("made %d, partial %v, ok %d, failed %d; want 21, true, 20, 30", lr.made, v.Partial, v.OK, v.Failed)
-		}
-		for i, err := range lr.errs[20:] {
-			if errors.Is(err, errNotMade) || (i == 0) != errors.Is(err, errInterrupted) || (i > 0 && !errors.Is(err, context.Canceled)) {
-				t.Errorf("call %d: %v; want call 21 stopped mid-call, the rest cancelled", 21+i, err)
-			}
-		}
-	})
 }

@@ -13,20 +13,19 @@ import (
 )
 
 // Serve serves srv on ln until ctx is done, then drains it with [Drain]:
-// ctx is the signal to stop. It returns nil after a graceful drain, an
-// error wrapping context.DeadlineExceeded when the drain timed out and the
-// remaining connections were closed, or srv.Serve's error if serving
-// failed before the signal.
+// ctx is the signal to stop, and Serve blocks until the drain is over. It
+// returns nil after a graceful drain, an error wrapping
+// context.DeadlineExceeded when the drain timed out and the remaining
+// connections were closed, or srv.Serve's error if serving failed before
+// the signal (then it closes srv itself).
+//
+// Serve starts one goroutine, for srv.Serve, and it has ended when Serve
+// returns. Handlers run on net/http's goroutines, which recover a panic.
 //
 // Do not make ctx the server's BaseContext: every request's context would
 // derive from it, so the signal would cancel all the requests in flight and
 // the drain would have nothing left to finish.
 func Serve(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.Duration) error {
-	return serve(ctx, context.Background(), srv, ln, timeout, nil)
-}
-
-// serve is Serve with [drain]'s hooks for the demo.
-func serve(ctx, life context.Context, srv *http.Server, ln net.Listener, timeout time.Duration, beforeClose func()) error {
 	served := make(chan error, 1) // buffered: the serving goroutine never waits for us
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -35,7 +34,9 @@ func serve(ctx, life context.Context, srv *http.Server, ln net.Listener, timeout
 		return fmt.Errorf("serve: %w", errors.Join(err, srv.Close()))
 	case <-ctx.Done():
 	}
-	err := drain(life, srv, timeout, beforeClose)
+	err := Drain(srv, timeout)
+	// Shutdown and Close both make srv.Serve return ErrServerClosed at
+	// once; anything else is a failure that raced with the signal.
 	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, fmt.Errorf("serve: %w", serr))
 	}
@@ -43,55 +44,51 @@ func serve(ctx, life context.Context, srv *http.Server, ln net.Listener, timeout
 }
 
 // Drain shuts srv down gracefully: it closes the listeners at once, so new
-// connections are refused, lets the requests in flight finish, and returns
-// nil when they have, as Server.Shutdown does. It gives them timeout, on a
-// fresh context: the context whose end asked for the drain is already done,
-// and Shutdown given that one would give up at once.
+// connections are refused, and blocks until every request in flight has
+// finished and its connection is idle, as Server.Shutdown does; then it
+// returns nil. It gives them timeout, on a fresh context: the context whose
+// end asked for the drain is already done, and Shutdown given that one
+// would give up at once.
 //
 // When the timeout passes first, Drain falls back to Server.Close, which
 // closes every connection still open (their handlers see r.Context()
-// cancelled), and returns an error wrapping context.DeadlineExceeded.
+// cancelled; Close does not wait for them to return), and returns an error
+// wrapping context.DeadlineExceeded.
 //
-// Shutdown does not wait for hijacked connections (WebSockets) or streams
-// that never end (SSE): register their shutdown with
-// Server.RegisterOnShutdown.
+// Shutdown looks at the connections at intervals that grow to half a
+// second, so a drain ends up to that long after its last request. It waits for every
+// request, streams that never end on their own included (SSE, a watch, a
+// long poll): one of those holds the drain for the whole timeout, and Close
+// then cuts it off. To end such streams in time, tell them with
+// Server.RegisterOnShutdown, whose functions Shutdown starts as it begins;
+// a stream that returns when told lets the drain finish early. Hijacked
+// connections (WebSockets) are the exception: neither Shutdown nor Close
+// waits for them or closes them, and RegisterOnShutdown is the only way to
+// reach them.
 //
 // timeout must be shorter than the time the process is given to stop
 // (Kubernetes' terminationGracePeriodSeconds, 30 s by default, after which
 // it sends SIGKILL), and longer than any work the server waits for, such
 // as a [Detached] job's timeout.
 func Drain(srv *http.Server, timeout time.Duration) error {
-	return drain(context.Background(), srv, timeout, nil)
-}
-
-// drain is Drain with two hooks for the demo: the drain also gives up when
-// life ends (the demo's Ctrl-C: the process is going, there is nobody to
-// drain for), and beforeClose, if not nil, runs just before the fallback
-// Close, so the caller can tell what left by itself from what Close cut.
-func drain(life context.Context, srv *http.Server, timeout time.Duration, beforeClose func()) error {
-	ctx, cancel := context.WithTimeout(life, timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	err := srv.Shutdown(ctx)
 	if err == nil {
 		return nil
 	}
-	if beforeClose != nil {
-		beforeClose()
-	}
 	err = errors.Join(err, srv.Close())
-	if life.Err() != nil {
-		return fmt.Errorf("drain: given up: %w", err)
-	}
 	return fmt.Errorf("drain: requests still running after %v: %w", timeout, err)
 }
 
 // ServeUntilSignal serves srv on ln until SIGINT (Ctrl-C) or SIGTERM (what
-// Kubernetes sends a pod it stops), then drains it with [Drain]. After the
-// first signal it stops catching them, so a second one has its default
-// effect and ends the process at once, for an operator who cannot wait.
+// Kubernetes sends a pod it stops), then drains it with [Drain], and
+// returns what [Serve] returns. After the first signal it stops catching
+// them, so a second one has its default effect and ends the process at
+// once, for an operator who cannot wait.
 //
 // It is what a main function calls; code that owns its own signal handling
-// (cmd/demo does) calls [Serve] with a context it cancels.
+// calls [Serve] with a context it cancels.
 func ServeUntilSignal(srv *http.Server, ln net.Listener, timeout time.Duration) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -3,6 +3,7 @@ package shutdown
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -13,9 +14,6 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
-
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 )
 
 // drainFixture is a server on an in-memory network whose requests work
@@ -38,7 +36,7 @@ func newDrainFixture(t *testing.T) *drainFixture {
 	f.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d, _ := time.ParseDuration(r.URL.Query().Get("d"))
 		f.started <- struct{}{}
-		respond(w, r, sim.Sleep(r.Context(), d))
+		respond(w, r, sleep(r.Context(), d))
 	})}
 	f.client = &http.Client{Transport: &http.Transport{
 		DialContext:       func(ctx context.Context, _, addr string) (net.Conn, error) { return f.nw.Dial(ctx, addr) },
@@ -225,46 +223,98 @@ func TestServeUntilSignal(t *testing.T) {
 	}
 }
 
-// TestSignalInFlight checks scenario 2's figures, exact in virtual time.
-func TestSignalInFlight(t *testing.T) {
-	work := []time.Duration{time.Second, 2 * time.Second, 2500 * time.Millisecond, time.Second}
-	for _, tc := range []struct {
-		name              string
-		stop              func(context.Context, *demoServer) error
-		completed         int
-		lastAnswer, drain time.Duration // drain 0: not checked (Shutdown's poll)
-		timedOut          bool
-	}{
-		{"Close at once", closeAtOnce, 0, 0, 0, false},
-		{"Shutdown", graceful(context.Background(), 5*time.Second), 4, 2500 * time.Millisecond, 0, false},
-		{"Shutdown+Close", graceful(context.Background(), 1500*time.Millisecond), 2, time.Second, 1500 * time.Millisecond, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				env := report.NewEnv(1, 1, nil)
-				sc := env.Rec.Scenario(pattern, "14", "test", len(work))
-				var dr drainRun
-				sc.Measure(t.Context(), report.Spec{Name: tc.name}, func(ctx context.Context, p *report.Probe) []error {
-					dr = signalInFlight(ctx, newMemNet(), work, tc.stop, p)
-					return dr.errs
-				})
-				if dr.failure != nil {
-					t.Fatal(dr.failure)
-				}
-				if dr.inflight != len(work) || dr.completed != tc.completed || dr.refused != NewRequests {
-					t.Errorf("in flight %d, completed %d, refused %d; want %d, %d, %d",
-						dr.inflight, dr.completed, dr.refused, len(work), tc.completed, NewRequests)
-				}
-				if dr.lastAnswer != tc.lastAnswer || (tc.drain != 0 && dr.drain != tc.drain) {
-					t.Errorf("last answer %v, drain %v; want %v, %v", dr.lastAnswer, dr.drain, tc.lastAnswer, tc.drain)
-				}
-				if (dr.stopErr != nil) != tc.timedOut {
-					t.Errorf("stop: %v, want a timeout: %v", dr.stopErr, tc.timedOut)
-				}
-				if dr.after != dr.before {
-					t.Errorf("goroutines %d before, %d after: want back to the baseline", dr.before, dr.after)
-				}
-			})
-		})
+// stream is an SSE-like handler: an event now and every second, until its
+// client leaves or stop is closed.
+func stream(stop <-chan struct{}) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			fmt.Fprint(w, "data: tick\n\n")
+			if err := rc.Flush(); err != nil {
+				return
+			}
+			select {
+			case <-r.Context().Done():
+				return
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+		}
 	}
+}
+
+// streamFixture serves srv on an in-memory network, opens one stream and
+// reads its first event. ended has the stream's end as its client saw it,
+// served srv.Serve's return.
+func streamFixture(t *testing.T, srv *http.Server) (ended <-chan error, served <-chan error) {
+	t.Helper()
+	f := newDrainFixture(t) // its network, listener and client; srv replaces its server
+	s := make(chan error, 1)
+	go func() { s <- srv.Serve(f.ln) }()
+	resp, err := f.client.Get("http://" + f.ln.Addr().String() + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := make([]byte, len("data: tick\n\n"))
+	if _, err := io.ReadFull(resp.Body, first); err != nil {
+		t.Fatal(err)
+	}
+	end := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		end <- err
+	}()
+	return end, s
+}
+
+// Shutdown waits for a stream that never ends on its own, as for any
+// request in flight: the drain takes its whole timeout, then Close cuts
+// the stream off. (Drain's doc once said Shutdown did not wait for one.)
+func TestDrainWaitsForAStreamUntilItsTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := &http.Server{Handler: stream(nil)}
+		ended, served := streamFixture(t, srv)
+		start := time.Now()
+		err := Drain(srv, 3*time.Second)
+		if got := time.Since(start); got != 3*time.Second || !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Drain returned %v after %v, want a timeout after exactly 3s", err, got)
+		}
+		if err := <-ended; err == nil {
+			t.Error("the stream ended cleanly; want it cut off by Close")
+		}
+		if got := time.Since(start); got != 3*time.Second {
+			t.Errorf("the stream ended %v after the drain began, want 3s", got)
+		}
+		if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("Serve: %v, want ErrServerClosed", err)
+		}
+	})
+}
+
+// A stream told of the shutdown through RegisterOnShutdown ends by itself,
+// and the drain finishes at Shutdown's next look, long before its timeout.
+func TestDrainEndsAStreamToldByRegisterOnShutdown(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		stop := make(chan struct{}) // closed by the function Shutdown starts
+		srv := &http.Server{Handler: stream(stop)}
+		srv.RegisterOnShutdown(func() { close(stop) })
+		ended, served := streamFixture(t, srv)
+		start := time.Now()
+		if err := Drain(srv, 3*time.Second); err != nil {
+			t.Errorf("Drain: %v, want nil: the stream ended when told", err)
+		}
+		// Shutdown looks at 1ms, 2ms, 4ms... (plus jitter): a few of
+		// them, not the timeout.
+		if got := time.Since(start); got > 100*time.Millisecond {
+			t.Errorf("Drain took %v, want a few of Shutdown's first polls", got)
+		}
+		if err := <-ended; err != nil {
+			t.Errorf("the stream ended with %v, want a clean end", err)
+		}
+		<-served
+	})
 }

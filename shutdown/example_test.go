@@ -1,6 +1,7 @@
 package shutdown_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -9,9 +10,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/shutdown"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
 // The client gives up; the server cancels r.Context(), and the job stops.
@@ -167,26 +170,62 @@ func ExampleRunWithLease() {
 	// no renewal after the job
 }
 
-// Slide 23's leak: the loop renews on after the job has ended.
-func ExampleRunWithLeakyLease() {
-	renewed := make(chan struct{})
-	stop := make(chan struct{}) // the demo's way out; production has none
-	renew := func(context.Context) {
-		select {
-		case renewed <- struct{}{}:
-		case <-stop:
-		}
+// A renewal that panics stops the job it renews for: the job's context is
+// cancelled with the panic as its cause, and RunWithLease returns it, with
+// the stack kept for the crash reporter.
+func ExampleRunWithLease_renewPanics() {
+	renew := func(ctx context.Context) {
+		var holders []string // a bug: the lease's holders were never loaded
+		_ = holders[len(holders)]
 	}
 	job := func(ctx context.Context) error {
-		<-renewed
-		return nil
+		<-ctx.Done() // a long job, stopped by its lost lease
+		return context.Cause(ctx)
 	}
-	err := shutdown.RunWithLeakyLease(context.Background(), time.Millisecond, renew, job, stop)
-	fmt.Println("job:", err)
-	<-renewed
-	fmt.Println("renewed after the job: leaked")
-	close(stop)
+	err := shutdown.RunWithLease(context.Background(), time.Millisecond, renew, job)
+	var pe *workerpool.PanicError
+	fmt.Println(errors.As(err, &pe), err)
+	fmt.Println("stack names the caller's code:", strings.Contains(string(pe.Stack), "ExampleRunWithLease_renewPanics"))
 	// Output:
-	// job: <nil>
-	// renewed after the job: leaked
+	// true panic: runtime error: index out of range [0] with length 0
+	// stack names the caller's code: true
+}
+
+// A stream (SSE, a watch) holds a drain until its timeout unless it is
+// told to end: RegisterOnShutdown tells it, and the drain finishes at once.
+func ExampleDrain() {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	stop := make(chan struct{}) // closed when the drain begins
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "data: deployment started\n\n")
+		http.NewResponseController(w).Flush()
+		select {
+		case <-stop: // the server is stopping: end the stream
+		case <-r.Context().Done():
+		}
+	})}
+	srv.RegisterOnShutdown(func() { close(stop) })
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	client := &http.Client{Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+	resp, err := client.Get("http://" + ln.Addr().String() + "/events")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	event, _ := bufio.NewReader(resp.Body).ReadString('\n')
+	fmt.Print("client: ", event)
+
+	start := time.Now()
+	fmt.Println("drain:", shutdown.Drain(srv, time.Minute), time.Since(start) < time.Minute)
+	fmt.Println("serve:", <-served)
+	// Output:
+	// client: data: deployment started
+	// drain: <nil> true
+	// serve: http: Server closed
 }

@@ -2,11 +2,16 @@ package shutdown
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
 	"sync"
 	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
-// RunWithLeakyLease is slide 23's goroutine leak (Bad):
+// Slide 23's goroutine leak is a background loop with no exit condition:
 //
 //	go func() {
 //		for {
@@ -14,51 +19,83 @@ import (
 //		}
 //	}()
 //
-// It runs job on ctx while a background loop renews job's lease every
-// tick, and that loop has no exit condition: it outlives job, keeps
-// renewing a lease nobody holds, and each call leaks one goroutine for the
-// life of the process. (The slide's loop also spins without a pause; this
-// one waits for a tick, so the demo does not burn a core.)
+// Next to a job it renews the lease of, it outlives the job, renews a lease
+// nobody holds, and each call leaks one goroutine for the life of the
+// process. RunWithLease is the same loop with the exit, and an owner that
+// waits for it.
+
+// RunWithLease runs job on ctx while a background loop calls renew every
+// tick to keep job's lease (a lock, a claim on a workflow runner). It
+// blocks until job has returned and the loop has ended: when RunWithLease
+// returns, no renewal is running or will run, even when job panics.
 //
-// stop exists only so the demo can end the leaked loops after it has
-// counted them; the production version has none.
-func RunWithLeakyLease(ctx context.Context, every time.Duration, renew func(context.Context), job Job, stop <-chan struct{}) error {
-	go func() {
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop: // demo only: see above
-				return
-			case <-t.C:
-				renew(context.Background())
-			}
+// Who cancels: RunWithLease gives job and renew one context derived from
+// ctx, and cancels it as soon as job returns (or panics); the loop selects
+// on its Done, the exit condition slide 23's loop lacks. renew calls never
+// overlap one another, and may run while job does.
+//
+// Panics: job runs on the caller's goroutine, so a panic in it goes up to
+// the caller as usual, after the loop has ended. renew runs on the loop's
+// goroutine, which RunWithLease starts: a panic there is recovered into a
+// *workerpool.PanicError (value and stack, for errors.As), which stops the
+// loop and cancels job's context with the PanicError as its cause (a job
+// without a renewed lease must stop). The PanicError is then returned,
+// joined with job's error unless job returned it already.
+//
+// RunWithLease returns job's error, and nothing else but a renew panic. If
+// every is not positive, it runs neither and returns an error: the ticker
+// would panic in the loop's goroutine, where no caller can recover it.
+func RunWithLease(ctx context.Context, every time.Duration, renew func(context.Context), job Job) (err error) {
+	if every <= 0 {
+		return fmt.Errorf("lease renewal every %v: the interval must be positive", every)
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	var (
+		wg     sync.WaitGroup
+		panicE error // the loop's renew panic; written by the loop, read after wg.Wait
+	)
+	// Deferred, so that a job that panics still ends the loop: with
+	// cancel and Wait after job's return, the panic would skip them and
+	// the loop would renew on for ever.
+	defer func() {
+		cancel(nil)
+		wg.Wait()
+		if panicE != nil && !errors.Is(err, panicE) {
+			err = errors.Join(err, panicE)
 		}
 	}()
+	wg.Go(func() { panicE = renewUntilDone(ctx, every, renew, cancel) })
 	return job(ctx)
 }
 
-// RunWithLease runs job on ctx while a background loop renews job's lease
-// every tick (Good). The loop selects on ctx.Done() and RunWithLease
-// cancels that context as soon as job returns, then waits for the loop:
-// when RunWithLease returns, no renewal is running or will run.
-func RunWithLease(ctx context.Context, every time.Duration, renew func(context.Context), job Job) error {
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done(): // the exit condition
-				return
-			case <-t.C:
-				renew(ctx)
+// renewUntilDone calls renew every tick until ctx is done. A renew panic
+// ends it: it cancels ctx with the *workerpool.PanicError as the cause and
+// returns it.
+func renewUntilDone(ctx context.Context, every time.Duration, renew func(context.Context), cancel context.CancelCauseFunc) error {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done(): // the exit condition
+			return nil
+		case <-t.C:
+			if err := renewOnce(ctx, renew); err != nil {
+				cancel(err)
+				return err
 			}
 		}
-	})
-	err := job(ctx)
-	cancel()
-	wg.Wait()
-	return err
+	}
+}
+
+// renewOnce calls renew, and returns its panic as a *workerpool.PanicError.
+// The deferred recover runs on top of the panicking frames, so debug.Stack
+// still names the function that panicked.
+func renewOnce(ctx context.Context, renew func(context.Context)) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &workerpool.PanicError{Value: v, Stack: debug.Stack()}
+		}
+	}()
+	renew(ctx)
+	return nil
 }

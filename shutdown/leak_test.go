@@ -2,27 +2,28 @@ package shutdown
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
 )
 
 func TestRunWithLeaseEndsItsLoop(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var renewals atomic.Int64
 		renew := func(context.Context) { renewals.Add(1) }
-		before := numGoroutine()
+		before := bubbleGoroutines()
 		err := RunWithLease(t.Context(), 100*time.Millisecond, renew,
-			func(ctx context.Context) error { return sim.Sleep(ctx, 350*time.Millisecond) })
+			func(ctx context.Context) error { return sleep(ctx, 350*time.Millisecond) })
 		if err != nil {
 			t.Fatal(err)
 		}
 		synctest.Wait() // the loop's goroutine has returned; let it exit
-		if n := numGoroutine(); n != before {
+		if n := bubbleGoroutines(); n != before {
 			t.Errorf("goroutines %d before, %d after RunWithLease returned", before, n)
 		}
 		time.Sleep(time.Second) // a loop still running would renew 10 more times
@@ -32,63 +33,105 @@ func TestRunWithLeaseEndsItsLoop(t *testing.T) {
 	})
 }
 
-func TestRunWithLeakyLeaseLeaks(t *testing.T) {
+// A job that panics still ends the loop: the panic goes up to the caller
+// (the job runs on its goroutine) and no renewal comes after it. With the
+// cancel and the wait after the job's return, not deferred, the loop
+// renewed on for ever (issue 14).
+func TestRunWithLeaseEndsItsLoopWhenTheJobPanics(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var renewals atomic.Int64
 		renew := func(context.Context) { renewals.Add(1) }
-		stop := make(chan struct{})
-		before := numGoroutine()
-		err := RunWithLeakyLease(t.Context(), 100*time.Millisecond, renew,
-			func(ctx context.Context) error { return sim.Sleep(ctx, 350*time.Millisecond) }, stop)
-		if err != nil {
-			t.Fatal(err)
+		before := bubbleGoroutines()
+		var got any
+		func() {
+			defer func() { got = recover() }()
+			_ = RunWithLease(t.Context(), 100*time.Millisecond, renew, func(ctx context.Context) error {
+				_ = sleep(ctx, 250*time.Millisecond)
+				panic("job blew up")
+			})
+		}()
+		if got != "job blew up" {
+			t.Fatalf("recovered %v, want the job's panic", got)
+		}
+		synctest.Wait()
+		if n := bubbleGoroutines(); n != before {
+			t.Errorf("goroutines %d before, %d after the panic: the renewal loop leaked", before, n)
 		}
 		time.Sleep(time.Second)
-		if n := numGoroutine(); n != before+1 {
-			t.Errorf("goroutines %d before, %d a second after the job: want the leaked loop", before, n)
-		}
-		if got := renewals.Load(); got != 13 {
-			t.Errorf("renewals %d, want 13: the loop renews a lease of a job that has ended", got)
-		}
-		close(stop)
-		synctest.Wait()
-		if n := numGoroutine(); n != before {
-			t.Errorf("goroutines %d after stop, want %d", n, before)
+		if n := renewals.Load(); n != 2 {
+			t.Errorf("renewals %d, want 2 (at 100 and 200ms) and none after the panic", n)
 		}
 	})
 }
 
-// TestLeaseRequests checks scenario 4's figures, exact in virtual time.
-func TestLeaseRequests(t *testing.T) {
-	for _, leaky := range []bool{true, false} {
-		synctest.Test(t, func(t *testing.T) {
-			env := report.NewEnv(1, 1, nil)
-			n := 5
-			sc := env.Rec.Scenario(pattern, "23", "test", n)
-			var lr leakRun
-			sc.Measure(t.Context(), report.Spec{Name: "test"}, func(ctx context.Context, p *report.Probe) []error {
-				lr = leaseRequests(ctx, newMemNet(), leaky, n, LeaseJob, LeaseEvery, p)
-				return lr.errs
-			})
-			if lr.failure != nil {
-				t.Fatal(lr.failure)
+// checkLease stands for a renewal with a bug.
+func checkLease(holders map[string]int) { holders["runner-7"]++ }
+
+// A panic in renew is recovered on the loop's goroutine: the loop stops,
+// the job is cancelled with the *PanicError as its cause, and RunWithLease
+// returns it once, with the stack naming the function that panicked.
+func TestRunWithLeaseRenewPanics(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var renewals atomic.Int64
+		renew := func(context.Context) {
+			if renewals.Add(1) == 2 {
+				checkLease(nil) // assignment to entry in nil map
 			}
-			wantLeaked, wantRenewals := 0, int64(0)
-			if leaky {
-				// Each leaked loop renews on every tick after its job
-				// ended at 250ms, during the 300ms watch: at 300, 400
-				// and 500ms. (Stopping the server does not wait for
-				// them to go: it knows they will not.)
-				wantLeaked, wantRenewals = n, int64(n*leakWatch)
-			}
-			if lr.leaked != wantLeaked || lr.renewals != wantRenewals {
-				t.Errorf("leaky %v: leaked %d, renewals after the end %d; want %d, %d",
-					leaky, lr.leaked, lr.renewals, wantLeaked, wantRenewals)
-			}
-			if lr.afterEnd != lr.before+wantLeaked || lr.afterStop != lr.before {
-				t.Errorf("leaky %v: goroutines %d before, %d after the requests, %d after stop; want %d, %d",
-					leaky, lr.before, lr.afterEnd, lr.afterStop, lr.before+wantLeaked, lr.before)
-			}
+		}
+		start := time.Now()
+		var jobErr error
+		err := RunWithLease(t.Context(), 100*time.Millisecond, renew, func(ctx context.Context) error {
+			jobErr = sleep(ctx, time.Hour)
+			return jobErr
 		})
+		if got := time.Since(start); got != 200*time.Millisecond {
+			t.Errorf("returned after %v, want 200ms: at the panicking renewal", got)
+		}
+		var pe *workerpool.PanicError
+		if !errors.As(err, &pe) || !strings.Contains(err.Error(), "assignment to entry in nil map") {
+			t.Fatalf("RunWithLease: %v, want the renewal's *PanicError", err)
+		}
+		if !strings.Contains(string(pe.Stack), "shutdown.checkLease(") {
+			t.Errorf("the stack does not name the panicking function:\n%s", pe.Stack)
+		}
+		if !errors.Is(jobErr, pe) {
+			t.Errorf("the job ended with %v, want the PanicError as its context's cause", jobErr)
+		}
+		if strings.Count(err.Error(), "panic:") != 1 {
+			t.Errorf("RunWithLease: %q, want the panic said once", err)
+		}
+		time.Sleep(time.Second)
+		if n := renewals.Load(); n != 2 {
+			t.Errorf("renewals %d, want 2: the loop stops at the panic", n)
+		}
+	})
+}
+
+// A job that ignores its context still cannot hide a renewal's panic: the
+// PanicError is joined to the job's own outcome.
+func TestRunWithLeaseRenewPanicJoinsTheJobsError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		quota := errors.New("quota exceeded")
+		err := RunWithLease(t.Context(), 100*time.Millisecond, func(context.Context) { panic("renew blew up") },
+			func(context.Context) error {
+				time.Sleep(time.Second) // ignores ctx
+				return quota
+			})
+		var pe *workerpool.PanicError
+		if !errors.Is(err, quota) || !errors.As(err, &pe) || pe.Value != "renew blew up" {
+			t.Errorf("RunWithLease: %v, want the job's error and the renewal's panic", err)
+		}
+	})
+}
+
+// A non-positive interval runs nothing: time.NewTicker would panic on the
+// loop's goroutine, beyond any caller's recover.
+func TestRunWithLeaseBadInterval(t *testing.T) {
+	for _, every := range []time.Duration{0, -time.Second} {
+		ran := false
+		err := RunWithLease(t.Context(), every, func(context.Context) {}, func(context.Context) error { ran = true; return nil })
+		if err == nil || ran {
+			t.Errorf("every %v: %v, job ran %v; want an error and no job", every, err, ran)
+		}
 	}
 }

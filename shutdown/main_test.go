@@ -2,15 +2,27 @@ package shutdown
 
 import (
 	"bytes"
+	"context"
 	"runtime"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) {
-	numGoroutine = bubbleGoroutines
-	goleak.VerifyTestMain(m)
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// sleep waits d or until ctx is done, and returns ctx's cause if it is:
+// one step of a job that honours its context.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
 }
 
 // bubbleGoroutines counts the goroutines of the caller's synctest bubble,

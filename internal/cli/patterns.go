@@ -17,9 +17,9 @@ import (
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/ratelimitdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/shutdowndemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/ssedemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/workerpooldemo"
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/shutdown"
 )
 
 // pattern is one entry of the demo: a pattern package and how to run it.
@@ -60,7 +60,7 @@ func registry(fs *flag.FlagSet) []pattern {
 			estimate: func(env report.Env) time.Duration { return ratelimitdemo.Estimate(env, rl) },
 			check:    func() error { return rl.Validate() }, flags: rlFlags, serves: true},
 		{name: "shutdown", slides: "14-15, 23", about: "client disconnect, graceful drain, WithoutCancel, a leak",
-			run: shutdown.Run, serves: true},
+			run: shutdowndemo.Run, serves: true},
 		{name: "sse", slides: "16-17", about: "SSE broker: a slow client is evicted, not waited for",
 			run: ssedemo.Run, serves: true, estimate: ssedemo.Estimate},
 		{name: "hibernation", slides: "18-20", about: "100 resources in batches of 10; atomic counters",

@@ -1,4 +1,4 @@
-package shutdown
+package shutdowndemo
 
 import (
 	"context"
@@ -16,8 +16,10 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/shutdown"
 )
 
 // announcer keeps the lines announced to the presenter, and passes on the
@@ -74,9 +76,9 @@ func serveSession(t *testing.T, ss session) (said string, after time.Duration, s
 		life, kill := context.WithCancel(t.Context())
 		defer kill()
 		job := func(ctx context.Context) error { return sim.Sleep(ctx, ss.work) }
-		h := CancelOnDisconnect(job)
+		h := shutdown.CancelOnDisconnect(job)
 		if ss.detached {
-			h = Detached(life, time.Hour, job)
+			h = shutdown.Detached(life, time.Hour, job)
 		}
 		ctx, cancel := context.WithCancel(t.Context())
 		var ctrlC time.Time
@@ -128,7 +130,7 @@ func TestServeInteractiveDrainTimesOut(t *testing.T) {
 	if strings.HasPrefix(serveErr.Error(), "shutdown:") {
 		t.Errorf("serve: %q; cmd/demo adds the pattern's name itself", serveErr)
 	}
-	if want := "stopped after 1s: served 1 request, 0 of them left by their client before Ctrl-C; of the 1 in flight at Ctrl-C, 0 finished, 0 left by their client during the drain, 1 cut off by Close"; !strings.Contains(said, want) {
+	if want := "stopped after " + render.DurOf(time.Second) + ": served 1 request, 0 of them left by their client before Ctrl-C; of the 1 in flight at Ctrl-C, 0 finished, 0 left by their client during the drain, 1 cut off by Close"; !strings.Contains(said, want) {
 		t.Errorf("announced %q, want %q in it", said, want)
 	}
 }
@@ -153,7 +155,7 @@ func TestServeInteractiveDetachedEndsWithTheDrain(t *testing.T) {
 	if !errors.Is(serveErr, context.DeadlineExceeded) || reqErr == nil || after > time.Second+10*time.Millisecond {
 		t.Errorf("serve: %v after %v, request: %v; want the drain's timeout after 1s", serveErr, after, reqErr)
 	}
-	if want := "stopped after 1s: served 1 request, 0 of them left by their client before Ctrl-C; of the 1 in flight at Ctrl-C, 0 finished, 0 left by their client during the drain, 1 cut off by Close"; !strings.Contains(said, want) {
+	if want := "stopped after " + render.DurOf(time.Second) + ": served 1 request, 0 of them left by their client before Ctrl-C; of the 1 in flight at Ctrl-C, 0 finished, 0 left by their client during the drain, 1 cut off by Close"; !strings.Contains(said, want) {
 		t.Errorf("announced %q, want %q in it", said, want)
 	}
 }

@@ -1,16 +1,24 @@
-package shutdown
+// Package shutdowndemo measures package shutdown for cmd/demo (slides
+// 14-15 and 23), on real net/http servers on 127.0.0.1 and real clients:
+// a client that leaves a cluster creation, a signal with requests in
+// flight, a deployment whose user closes the browser, and slide 23's
+// leaking lease loop. With --serve it runs a server of the lesson's
+// handlers until Ctrl-C, then drains it with the lesson's Serve.
+//
+// The Bad shapes it measures the lesson against (bad.go) are the demo's,
+// not the lesson's: an attendee copies package shutdown, never this one.
+package shutdowndemo
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 )
 
-// pattern is this package's name in the report.
+// pattern is the lesson's name in the report.
 const pattern = "shutdown"
 
 // Run is the pattern's entry for cmd/demo. With env.Serve empty it is the
@@ -60,6 +68,7 @@ var (
 	errNotDone     = errors.New("not done")
 	errCutOff      = errors.New("cut off by Close")
 	errLeaked      = errors.New("loop leaked")
+	errNoAnswer    = errors.New("answered nothing: the handler saw its client gone")
 )
 
 // onSchedule waits until call i of a series of calls of step each, begun
@@ -78,24 +87,4 @@ func fill(n int, err error) []error {
 		errs[i] = err
 	}
 	return errs
-}
-
-// round prints a measured duration the way the notes want it: to the
-// millisecond above 10 ms, to a tenth of one above 1 ms, else to the µs.
-func round(d time.Duration) time.Duration {
-	switch {
-	case d >= 10*time.Millisecond:
-		return d.Round(time.Millisecond)
-	case d >= time.Millisecond:
-		return d.Round(100 * time.Microsecond)
-	}
-	return d.Round(time.Microsecond)
-}
-
-// plural is "1 call" or "2 calls".
-func plural(n int, what string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", what)
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }

@@ -1,4 +1,4 @@
-package shutdown
+package shutdowndemo
 
 import (
 	"context"
@@ -8,20 +8,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/shutdown"
 )
-
-// ServeDrainTimeout is how long the interactive server gives the requests
-// in flight after Ctrl-C. A real server's setting, not a simulated latency,
-// so --scale does not change it. The timeouts nest (see [Detached]): a
-// detached deployment's own timeout is shorter, so the drain waits for it,
-// and Kubernetes sends SIGKILL 30 s after SIGTERM by default
-// (terminationGracePeriodSeconds), well after the drain gave up.
-const ServeDrainTimeout = 10 * time.Second
-
-// maxSlow caps /slow?for=, so a typo does not hold the drain for an hour.
-const maxSlow = time.Minute
 
 // serveInteractive is Run with --serve: it serves the demo's handlers on
 // env.Serve until ctx is done, then drains. It returns nil after a
@@ -33,80 +24,75 @@ func serveInteractive(ctx context.Context, env report.Env) error {
 		return fmt.Errorf("--serve: %w", err)
 	}
 	// life is the process, as the detached deployments see it: it ends
-	// when the drain gives up, not at Ctrl-C, which only starts the drain.
+	// when the drain is over, not at Ctrl-C, which only starts the drain.
 	life, kill := context.WithCancel(context.WithoutCancel(ctx))
 	defer kill()
 	return serveOn(ctx, env, ln, routes(life, env), ServeDrainTimeout, kill)
 }
 
 // serveOn is serveInteractive on a listener, with any handler and drain
-// timeout: what the tests drive. It tells the presenter what happens
-// through env.Rec.Announce: a server is not a measurement. kill, if not
-// nil, is called when the drain gives up, just before Close, to end the
-// work that outlives its request (a detached job).
+// timeout: what the tests drive. It serves with the lesson's own
+// shutdown.Serve, and tells the presenter what happens through
+// env.Rec.Announce: a server is not a measurement. kill, if not nil, is
+// called once the drain is over, to end the work that outlives its request
+// (a detached job): after a graceful drain there is none, after one that
+// gave up it is what Close could not stop.
 func serveOn(ctx context.Context, env report.Env, ln net.Listener, h http.Handler, timeout time.Duration, kill func()) error {
 	t := newTracker()
 	// No BaseContext: requests run on their own contexts, so Ctrl-C (ctx)
 	// starts the drain without cancelling the requests it waits for.
-	srv := &http.Server{Handler: t.wrap(h), ReadHeaderTimeout: readHeaderTimeout}
+	srv := &http.Server{Handler: t.wrap(h), ReadHeaderTimeout: readHeaderTimeout, ConnContext: t.connContext}
+	ln = t.listen(ln)
 	url := "http://" + ln.Addr().String()
 	before := numGoroutine()
-	env.Rec.Announce("shutdown demo server (slides 14-15) at " + url)
-	env.Rec.Announce(fmt.Sprintf("try: curl %s/clusters (Ctrl-C curl half-way: the work stops), %s/deploy, %s/resources, "+
-		"%s/slow?for=5s; then Ctrl-C here to drain (at most %v; a second Ctrl-C exits at once)", url, url, url, url, timeout))
+	for _, line := range render.ShutdownServing(url, timeout) {
+		env.Rec.Announce(line)
+	}
 
-	// serve drains when its context ends. Ending it from here, after ctx,
+	// Serve drains when signal ends. Ending it from here, after ctx,
 	// lets this goroutine note what was in flight at the signal first.
 	signal, send := context.WithCancel(context.WithoutCancel(ctx))
 	defer send()
-	var atClose trackState // the requests as Close found them; written before served
-	closing := func() {
-		atClose = t.state()
-		if kill != nil {
-			kill()
-		}
-	}
-	served := make(chan error, 1)
-	go func() { served <- serve(signal, context.Background(), srv, ln, timeout, closing) }()
+	served := make(chan error, 1) // buffered: the serving goroutine never waits for us
+	go func() { served <- shutdown.Serve(signal, srv, ln, timeout) }()
 	select {
 	case err := <-served: // accepting failed before any signal
 		return err
 	case <-ctx.Done():
 	}
 	at, signalAt := t.state(), time.Now()
-	env.Rec.Announce(fmt.Sprintf("draining: %s in flight; new connections are refused", plural(at.active, "request")))
+	env.Rec.Announce(render.ShutdownDraining(at.active))
 	send()
 	err := <-served
 	drain := time.Since(signalAt)
+	if kill != nil {
+		kill()
+	}
 	// A handler cut off by Close sees its context cancelled and returns, a
 	// detached one its life: wait for them, so no handler outlives Run.
 	_ = t.wait(context.Background(), func(st trackState) bool { return st.active == 0 })
 	final := t.state()
-	after := settle(context.Background(), before, time.Second)
-	// Shutdown never cancels a request: one whose context ended before
-	// Close was left by its client. Whatever still ran when the drain
-	// gave up, Close cut off.
-	left, cut := final.cancelled-at.cancelled, 0
-	if err != nil {
-		left, cut = atClose.cancelled-at.cancelled, atClose.active
-	}
-	finished := max(at.active-left-cut, 0) // answered in full
-	env.Rec.Announce(fmt.Sprintf("stopped after %v: served %s, %d of them left by their client before Ctrl-C; "+
-		"of the %d in flight at Ctrl-C, %d finished, %d left by their client during the drain, %d cut off by Close; "+
-		"goroutines %d before, %d after",
-		round(drain), plural(final.started, "request"), at.cancelled, at.active, finished, left, cut, before, after))
+	// Shutdown never cancels a request: one whose context ended while its
+	// connection was open was left by its client; one whose connection
+	// the server closed under it, Close cut off (see tracker).
+	left, cut := final.left-at.left, final.cut-at.cut
+	env.Rec.Announce(render.ShutdownStopped(render.ShutdownServeFacts{
+		Drain: drain, Served: final.started, LeftBefore: at.left, InFlight: at.active,
+		Finished: max(at.active-left-cut, 0), LeftDuring: left, CutOff: cut,
+		Before: before, After: settle(context.Background(), before, time.Second),
+	}))
 	return err
 }
 
-// routes are the interactive server's handlers: the demo's, at the run's
+// routes are the interactive server's handlers: the lesson's, at the run's
 // scale, and /slow for a request of any length.
 //
-// The detached deployment's timeout is kept below the drain's, as the rule
-// in [Detached] wants, whatever the scale.
+// The detached deployment's timeout is kept below the drain's, as
+// shutdown.Detached wants, whatever the scale.
 func routes(life context.Context, env report.Env) http.Handler {
 	step := env.Scaled(APICallLatency)
 	call := func(ctx context.Context, _ int) error { return sim.Sleep(ctx, step) }
-	steps := func(n int, d time.Duration) Job {
+	steps := func(n int, d time.Duration) shutdown.Job {
 		return func(ctx context.Context) error {
 			for range n {
 				if err := sim.Sleep(ctx, d); err != nil {
@@ -117,22 +103,22 @@ func routes(life context.Context, env report.Env) http.Handler {
 		}
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/clusters", CancelOnDisconnect(ClusterCreation(ClusterCalls, call)))
+	mux.Handle("/clusters", shutdown.CancelOnDisconnect(shutdown.ClusterCreation(ClusterCalls, call)))
 	// At a --scale so large that the deployment would outlast its own
 	// timeout, its steps shrink to fit in half of it: what /deploy shows
 	// is that a detached job finishes.
 	n := len(deploySteps)
 	detach := min(env.Scaled(DeployTimeout), ServeDrainTimeout/2)
 	deployStep := min(env.Scaled(DeployStep), detach/time.Duration(2*n))
-	mux.Handle("/deploy", Detached(life, detach, steps(n, deployStep)))
-	mux.Handle("/resources", CancelOnDisconnect(steps(len(deploySteps), env.Scaled(DeployStep))))
+	mux.Handle("/deploy", shutdown.Detached(life, detach, steps(n, deployStep)))
+	mux.Handle("/resources", shutdown.CancelOnDisconnect(steps(len(deploySteps), env.Scaled(DeployStep))))
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
 		d, err := time.ParseDuration(r.URL.Query().Get("for"))
 		if err != nil || d < 0 || d > maxSlow {
 			http.Error(w, "want /slow?for=DURATION, at most "+maxSlow.String(), http.StatusBadRequest)
 			return
 		}
-		CancelOnDisconnect(func(ctx context.Context) error { return sim.Sleep(ctx, d) }).ServeHTTP(w, r)
+		shutdown.CancelOnDisconnect(func(ctx context.Context) error { return sim.Sleep(ctx, d) }).ServeHTTP(w, r)
 	})
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, strings.TrimLeft(index, "\n"))

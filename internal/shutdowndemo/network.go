@@ -1,4 +1,4 @@
-package shutdown
+package shutdowndemo
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -49,7 +48,7 @@ type demoServer struct {
 }
 
 // newServer listens on nw and wraps h in a tracker. It does not serve yet:
-// the caller serves with srv.Serve(ln) or [Serve], and ends it.
+// the caller serves with srv.Serve(ln) or shutdown.Serve, and ends it.
 //
 // life becomes every request's base context: the demo's run, which stands
 // for the process (Ctrl-C ends it), not for the shutdown signal.
@@ -84,7 +83,7 @@ func startServer(life context.Context, nw network, h http.Handler) (s *demoServe
 	if err != nil {
 		return nil, nil, err
 	}
-	served := make(chan struct{})
+	served := make(chan struct{}) // closed by the serving goroutine as it ends
 	go func() {
 		defer close(served)
 		_ = s.srv.Serve(s.ln) // ErrServerClosed, once stop calls Close
@@ -120,7 +119,9 @@ func (s *demoServer) newClient(fresh bool) *http.Client {
 }
 
 // call sends one request with client and reads the whole answer: nil for
-// a 200 read to its end.
+// a 200 "ok" read to its end, as the lesson's handlers answer a job done.
+// An empty 200 is a handler that saw its client gone (the demo's Ctrl-C
+// cancels both ends at once) and wrote nothing: not a success.
 func (s *demoServer) call(ctx context.Context, client *http.Client, method, path string) error {
 	req, err := http.NewRequestWithContext(ctx, method, s.url+path, nil)
 	if err != nil {
@@ -135,88 +136,13 @@ func (s *demoServer) call(ctx context.Context, client *http.Client, method, path
 	if err != nil {
 		return err
 	}
-	if resp.StatusCode != http.StatusOK {
-		return errors.New(resp.Status + ": " + strings.TrimSpace(string(body)))
+	switch answer := strings.TrimSpace(string(body)); {
+	case resp.StatusCode != http.StatusOK:
+		return errors.New(resp.Status + ": " + answer)
+	case answer != "ok":
+		return errNoAnswer
 	}
 	return nil
-}
-
-// tracker counts a server's requests as its handlers see them.
-type tracker struct {
-	mu      sync.Mutex // guards st and changed
-	st      trackState
-	changed chan struct{} // closed and replaced on every change; see wait
-}
-
-type trackState struct {
-	started   int       // handlers started
-	active    int       // handlers running now
-	cancelled int       // handlers that returned with their request's context done
-	lastEnd   time.Time // when the last handler returned
-}
-
-func newTracker() *tracker { return &tracker{changed: make(chan struct{})} }
-
-func (t *tracker) wrap(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t.update(func(st *trackState) { st.started++; st.active++ })
-		defer t.update(func(st *trackState) {
-			st.active--
-			st.lastEnd = time.Now()
-			if r.Context().Err() != nil {
-				st.cancelled++
-			}
-		})
-		h.ServeHTTP(w, r)
-	})
-}
-
-func (t *tracker) update(f func(*trackState)) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	f(&t.st)
-	close(t.changed)
-	t.changed = make(chan struct{})
-}
-
-func (t *tracker) state() trackState {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.st
-}
-
-// arriveGrace is how long a request its client gave up on may still take
-// to reach the server. At a tiny --scale the client can give up before its
-// request is even sent; then no handler ever starts, and waiting for one
-// would hang.
-const arriveGrace = time.Second
-
-// waitHandled waits until the request's handler has ended or, when none
-// has started within arriveGrace, for that long; ctx ends either wait.
-func (t *tracker) waitHandled(ctx context.Context) {
-	arrive, cancel := context.WithTimeout(ctx, arriveGrace)
-	err := t.wait(arrive, func(st trackState) bool { return st.started > 0 })
-	cancel()
-	if err == nil {
-		_ = t.wait(ctx, func(st trackState) bool { return st.active == 0 })
-	}
-}
-
-// wait blocks until cond holds or ctx is done.
-func (t *tracker) wait(ctx context.Context, cond func(trackState) bool) error {
-	for {
-		t.mu.Lock()
-		ok, changed := cond(t.st), t.changed
-		t.mu.Unlock()
-		if ok {
-			return nil
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return context.Cause(ctx)
-		}
-	}
 }
 
 // numGoroutine counts the process's goroutines, as the demo shows them.
