@@ -36,6 +36,10 @@ type pattern struct {
 	// the inputs before anything runs; nil for a pattern too short to
 	// matter.
 	estimate func(report.Env) time.Duration
+	// sockets is how many connections the pattern holds open at once with
+	// these settings, each a descriptor at both ends on loopback; nil for
+	// a pattern with a handful.
+	sockets func(report.Env) int
 }
 
 // registry lists the patterns in slide order and binds their own flags to
@@ -60,9 +64,11 @@ func registry(fs *flag.FlagSet) []pattern {
 			estimate: func(env report.Env) time.Duration { return ratelimitdemo.Estimate(env, rl) },
 			check:    func() error { return rl.Validate() }, flags: rlFlags, serves: true},
 		{name: "shutdown", slides: "14-15, 23", about: "client disconnect, graceful drain, WithoutCancel, a leak",
-			run: shutdowndemo.Run, serves: true},
+			run: shutdowndemo.Run, serves: true, estimate: shutdowndemo.Estimate,
+			sockets: func(env report.Env) int { return env.ItemsOr(shutdowndemo.DrainRequests) + shutdowndemo.NewRequests }},
 		{name: "sse", slides: "16-17", about: "SSE broker: a slow client is evicted, not waited for",
-			run: ssedemo.Run, serves: true, estimate: ssedemo.Estimate},
+			run: ssedemo.Run, serves: true, estimate: ssedemo.Estimate,
+			sockets: func(env report.Env) int { return env.ItemsOr(ssedemo.Clients) }},
 		{name: "hibernation", slides: "18-20", about: "100 resources in batches of 10; atomic counters",
 			run: hibernationdemo.Run, estimate: hibernationdemo.Estimate},
 		{name: "pitfalls", slides: "3, 7, 19, 22, 23", about: "the slides' bugs, run for real (not in the full run)",
@@ -247,4 +253,24 @@ func budget(env report.Env, chosen []pattern, long bool) (warning string, err er
 		return "", fmt.Errorf("%s, over the %s limit: %s, or add --long to run it anyway", what, render.DurOf(refuseAfter), how)
 	}
 	return what + "; " + how, nil
+}
+
+// checkDescriptors refuses a run that would open more descriptors than the
+// process may (ulimit -n): it would end in "too many open files" half-way,
+// so it is bad input, said before anything runs.
+func checkDescriptors(env report.Env, chosen []pattern, limit int) error {
+	if limit <= 0 {
+		return nil
+	}
+	for _, p := range chosen {
+		if p.sockets == nil {
+			continue
+		}
+		// Both ends of each connection, and room for the rest.
+		if need := 2*p.sockets(env) + 64; need > limit {
+			return fmt.Errorf("%s would open about %d file descriptors at once; this process may open %d (ulimit -n): "+
+				"fewer --items, or raise ulimit -n", p.name, need, limit)
+		}
+	}
+	return nil
 }

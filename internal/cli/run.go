@@ -104,6 +104,9 @@ func parseCommandLine(args []string) (*commandLine, error) {
 	if cl.warning, err = budget(env, cl.chosen, cl.opts.long); err != nil {
 		return cl, err
 	}
+	if err := checkDescriptors(env, cl.chosen, openFiles()); err != nil {
+		return cl, err
+	}
 	if cl.opts.svg != "" {
 		// Made now, the last check, so a folder that cannot be written
 		// stops the run before any work, and bad input makes no folder.

@@ -231,3 +231,20 @@ func TestBudget(t *testing.T) {
 		t.Errorf("the full run: %q, %v; want no warning", w, err)
 	}
 }
+
+// A run that would hold more connections open than the process may open
+// descriptors is refused before it starts, with what would work.
+func TestCheckDescriptors(t *testing.T) {
+	reg := registry(newFlagSet(&options{}))
+	sh, _ := lookup(reg, "shutdown")
+	env := report.Env{Scale: 0.2, Seed: 1, Items: 600}
+	if err := checkDescriptors(env, []pattern{sh}, 256); err == nil || !strings.Contains(err.Error(), "ulimit -n") {
+		t.Errorf("600 requests with 256 descriptors: %v, want refused", err)
+	}
+	if err := checkDescriptors(env, []pattern{sh}, 4096); err != nil {
+		t.Errorf("600 requests with 4096 descriptors: %v", err)
+	}
+	if err := checkDescriptors(env, []pattern{sh}, 0); err != nil {
+		t.Errorf("no limit known: %v, want no check", err)
+	}
+}

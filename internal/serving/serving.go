@@ -6,6 +6,8 @@ package serving
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net"
@@ -47,10 +49,36 @@ func NewServer(h http.Handler, errs *ErrorLog) *http.Server {
 // of letting up to hundreds reach the terminal raw. Its methods are safe
 // for concurrent use; the zero ErrorLog is ready.
 type ErrorLog struct {
-	mu     sync.Mutex
-	counts map[string]int // by kind: the line with its numbers and addresses cut
-	first  map[string]string
+	mu        sync.Mutex
+	counts    map[string]int // by kind: the line with its numbers and addresses cut
+	first     map[string]string
+	ctx       context.Context // see Exhausted; made on first use
+	exhausted context.CancelCauseFunc
 }
+
+// Exhausted returns a context that is cancelled, with ErrExhausted as its
+// cause, once net/http has logged that the process ran out of file
+// descriptors ("too many open files"): then the server cannot accept, its
+// clients wait in the kernel's backlog for an answer that never comes, and
+// whoever waits for them must stop. (A context, not a channel, so a caller
+// can context.AfterFunc on it without a goroutine of its own.)
+func (l *ErrorLog) Exhausted() context.Context {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.init()
+	return l.ctx
+}
+
+// init makes the exhausted context; l.mu is held.
+func (l *ErrorLog) init() {
+	if l.ctx == nil {
+		l.ctx, l.exhausted = context.WithCancelCause(context.Background())
+	}
+}
+
+// ErrExhausted is the error of work cut short because the process ran out
+// of file descriptors.
+var ErrExhausted = errors.New("out of file descriptors (too many open files): fewer --items or a higher ulimit -n")
 
 func (l *ErrorLog) writer() logWriter { return logWriter{l} }
 
@@ -74,6 +102,10 @@ func (l *ErrorLog) add(line string) {
 		l.first[kind] = line
 	}
 	l.counts[kind]++
+	if strings.Contains(line, "too many open files") {
+		l.init()
+		l.exhausted(ErrExhausted) // once: later calls do nothing
+	}
 }
 
 // kindOf is what a log line says without the parts that change from one

@@ -1,6 +1,8 @@
 package serving
 
 import (
+	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -41,8 +43,19 @@ func TestNewServerBoundsHeadersAndKeepsItsLog(t *testing.T) {
 	if got := errs.Summary(); got != want {
 		t.Errorf("summary\n %q\nwant %q", got, want)
 	}
+	if !errors.Is(context.Cause(errs.Exhausted()), ErrExhausted) {
+		t.Error("Exhausted not cancelled after too many open files")
+	}
 	if NewServer(http.NotFoundHandler(), nil).IdleTimeout != IdleTimeout {
 		t.Error("no idle timeout")
+	}
+}
+
+func TestExhaustedOnlyWhenOutOfDescriptors(t *testing.T) {
+	var errs ErrorLog
+	NewServer(http.NotFoundHandler(), &errs).ErrorLog.Printf("http: TLS handshake error from 10.0.0.7:51234: EOF")
+	if errs.Exhausted().Err() != nil {
+		t.Error("Exhausted cancelled by a handshake error")
 	}
 }
 

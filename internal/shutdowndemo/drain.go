@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/serving"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/shutdown"
 )
@@ -56,6 +57,12 @@ func drainDemo(ctx context.Context, env report.Env, nw network) error {
 		}
 		dr.Unexpected = m.Unexpected()
 		runs = append(runs, dr.ShutdownDrainRun)
+		if dr.Failure != nil {
+			// Out of descriptors: the next variant would fail the same
+			// way. What was measured stays, with the reason.
+			sc.Notice("could not run: " + dr.Failure.Error())
+			return fmt.Errorf("%s: %w", v.name, dr.Failure)
+		}
 	}
 	sc.Notice(render.ShutdownDrain(render.ShutdownDrainFacts{NewRequests: NewRequests, Short: short,
 		CloseAtOnce: runs[0], Shutdown: runs[1], ShutdownClose: runs[2]}))
@@ -147,7 +154,7 @@ func signalInFlight(ctx context.Context, nw network, work []time.Duration, stop 
 			}
 		})
 	}
-	for early := 0; ctx.Err() == nil; {
+	for early := 0; ctx.Err() == nil && s.errs.Exhausted().Err() == nil; {
 		st, changed := s.track.next()
 		if st.started+early >= n {
 			break
@@ -156,6 +163,8 @@ func signalInFlight(ctx context.Context, nw network, work []time.Duration, stop 
 		case <-changed:
 		case <-failedEarly:
 			early++
+		case <-s.errs.Exhausted().Done(): // the rest cannot reach a handler
+			dr.Failure = serving.ErrExhausted
 		case <-ctx.Done():
 		}
 	}

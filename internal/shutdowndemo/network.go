@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/serving"
 )
 
 // network is where the demo's servers listen and its clients dial: TCP on
@@ -34,9 +36,6 @@ func (loopback) Dial(ctx context.Context, addr string) (net.Conn, error) {
 // closed connections to end.
 const settleWithin = 100 * time.Millisecond
 
-// readHeaderTimeout bounds a client that never finishes its headers.
-const readHeaderTimeout = 5 * time.Second
-
 // demoServer is one variant's server, its request tracker, and a client.
 type demoServer struct {
 	srv    *http.Server
@@ -45,6 +44,7 @@ type demoServer struct {
 	nw     network
 	client *http.Client
 	track  *tracker
+	errs   *serving.ErrorLog // net/http's log; Exhausted when descriptors run out
 }
 
 // newServer listens on nw and wraps h in a tracker. It does not serve yet:
@@ -58,17 +58,10 @@ func newServer(life context.Context, nw network, h http.Handler) (*demoServer, e
 		return nil, err
 	}
 	t := newTracker()
-	s := &demoServer{
-		srv: &http.Server{
-			Handler:           t.wrap(h),
-			ReadHeaderTimeout: readHeaderTimeout,
-			BaseContext:       func(net.Listener) context.Context { return life },
-		},
-		ln:    ln,
-		url:   "http://" + ln.Addr().String(),
-		nw:    nw,
-		track: t,
-	}
+	errs := &serving.ErrorLog{}
+	srv := serving.NewServer(t.wrap(h), errs)
+	srv.BaseContext = func(net.Listener) context.Context { return life }
+	s := &demoServer{srv: srv, ln: ln, url: "http://" + ln.Addr().String(), nw: nw, track: t, errs: errs}
 	s.client = s.newClient(false)
 	return s, nil
 }
@@ -122,7 +115,24 @@ func (s *demoServer) newClient(fresh bool) *http.Client {
 // a 200 "ok" read to its end, as the lesson's handlers answer a job done.
 // An empty 200 is a handler that saw its client gone (the demo's Ctrl-C
 // cancels both ends at once) and wrote nothing: not a success.
+//
+// When the process runs out of file descriptors the server cannot accept,
+// and a request whose connection waits in the kernel's backlog would wait
+// for ever: it ends with serving.ErrExhausted.
 func (s *demoServer) call(ctx context.Context, client *http.Client, method, path string) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := context.AfterFunc(s.errs.Exhausted(), func() { cancel(serving.ErrExhausted) })
+	defer stop()
+	err := s.do(ctx, client, method, path)
+	if err != nil && errors.Is(context.Cause(ctx), serving.ErrExhausted) {
+		return serving.ErrExhausted
+	}
+	return err
+}
+
+// do is call without the watch on the descriptors.
+func (s *demoServer) do(ctx context.Context, client *http.Client, method, path string) error {
 	req, err := http.NewRequestWithContext(ctx, method, s.url+path, nil)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/serving"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/shutdown"
 )
@@ -41,7 +42,9 @@ func serveOn(ctx context.Context, env report.Env, ln net.Listener, h http.Handle
 	t := newTracker()
 	// No BaseContext: requests run on their own contexts, so Ctrl-C (ctx)
 	// starts the drain without cancelling the requests it waits for.
-	srv := &http.Server{Handler: t.wrap(h), ReadHeaderTimeout: readHeaderTimeout, ConnContext: t.connContext}
+	var errs serving.ErrorLog
+	srv := serving.NewServer(t.wrap(h), &errs)
+	srv.ConnContext = t.connContext
 	ln = t.listen(ln)
 	url := "http://" + ln.Addr().String()
 	before := numGoroutine()
@@ -81,6 +84,9 @@ func serveOn(ctx context.Context, env report.Env, ln net.Listener, h http.Handle
 		Finished: max(at.active-left-cut, 0), LeftDuring: left, CutOff: cut,
 		Before: before, After: settle(context.Background(), before, time.Second),
 	}))
+	if line := errs.Summary(); line != "" {
+		env.Rec.Announce(line)
+	}
 	return err
 }
 
