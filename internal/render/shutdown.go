@@ -206,13 +206,41 @@ func ShutdownLeak(f ShutdownLeakFacts) string {
 
 // ShutdownServing is what the --serve server announces as it starts:
 // where it listens, what to try, and how long Ctrl-C's drain may take.
-func ShutdownServing(url string, drain time.Duration) []string {
+func ShutdownServing(url string, drain, budget time.Duration) []string {
 	return []string{
 		"shutdown demo server (slides 14-15) at " + url,
 		fmt.Sprintf("try: curl %s/clusters (Ctrl-C curl half-way: the work stops), %s/deploy, %s/resources, "+
 			"%s/slow?for=5s; then Ctrl-C here to drain (at most %s; a second Ctrl-C exits at once)",
 			url, url, url, url, DurOf(drain)),
+		fmt.Sprintf("a request past %s saves the flight recorder's last seconds for go tool trace; "+
+			"goroutines while requests run: curl %s/debug/pprof/goroutine?debug=1", DurOf(budget), url),
 	}
+}
+
+// ShutdownRequestStarted is the --serve server's line as request id (what:
+// its method and path) starts, with the requests in flight, it included.
+func ShutdownRequestStarted(id int64, what string, inflight int) string {
+	return fmt.Sprintf("#%d %s: started (%d in flight)", id, what, inflight)
+}
+
+// ShutdownRequestEnded is the --serve server's line as request id ends:
+// how ("served", "left": its client went away, "cut": Close cut it off),
+// after how long.
+func ShutdownRequestEnded(id int64, what string, took time.Duration, how string) string {
+	switch how {
+	case "left":
+		return fmt.Sprintf("#%d %s: client left after %s: its work stopped with it", id, what, DurOf(took))
+	case "cut":
+		return fmt.Sprintf("#%d %s: cut off by Close after %s: the drain gave up", id, what, DurOf(took))
+	}
+	return fmt.Sprintf("#%d %s: answered after %s", id, what, DurOf(took))
+}
+
+// ShutdownFlight says where the flight recorder's window went when request
+// id ran past its budget.
+func ShutdownFlight(id int64, what string, budget time.Duration, path string) string {
+	return fmt.Sprintf("#%d %s: still running after %s: the last seconds are in %s (go tool trace %s)",
+		id, what, DurOf(budget), path, path)
 }
 
 // ShutdownDraining is the --serve server's line at Ctrl-C.

@@ -106,8 +106,9 @@ func TestShutdownLeak(t *testing.T) {
 }
 
 func TestShutdownServe(t *testing.T) {
-	lines := ShutdownServing("http://127.0.0.1:8080", 10*time.Second)
-	if len(lines) != 2 || !strings.HasSuffix(lines[0], "at http://127.0.0.1:8080") || !strings.Contains(lines[1], "at most "+DurOf(10*time.Second)) {
+	lines := ShutdownServing("http://127.0.0.1:8080", 10*time.Second, 2*time.Second)
+	if len(lines) != 3 || !strings.HasSuffix(lines[0], "at http://127.0.0.1:8080") || !strings.Contains(lines[1], "at most "+DurOf(10*time.Second)) ||
+		!strings.Contains(lines[2], "/debug/pprof/goroutine?debug=1") || !strings.Contains(lines[2], "past 2s") {
 		t.Errorf("banner %q", lines)
 	}
 	if got := ShutdownDraining(1); got != "draining: 1 request in flight; new connections are refused" {

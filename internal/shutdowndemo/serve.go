@@ -28,7 +28,9 @@ func serveInteractive(ctx context.Context, env report.Env) error {
 	// when the drain is over, not at Ctrl-C, which only starts the drain.
 	life, kill := context.WithCancel(context.WithoutCancel(ctx))
 	defer kill()
-	return serveOn(ctx, env, ln, routes(life, env), ServeDrainTimeout, kill)
+	commentary, stop := newLive(env)
+	defer stop()
+	return serveOn(ctx, env, ln, routes(life, env), ServeDrainTimeout, kill, commentary)
 }
 
 // serveOn is serveInteractive on a listener, with any handler and drain
@@ -38,8 +40,11 @@ func serveInteractive(ctx context.Context, env report.Env) error {
 // called once the drain is over, to end the work that outlives its request
 // (a detached job): after a graceful drain there is none, after one that
 // gave up it is what Close could not stop.
-func serveOn(ctx context.Context, env report.Env, ln net.Listener, h http.Handler, timeout time.Duration, kill func()) error {
+func serveOn(ctx context.Context, env report.Env, ln net.Listener, h http.Handler, timeout time.Duration, kill func(), commentary *live) error {
 	t := newTracker()
+	if commentary != nil {
+		h = commentary.wrap(t, h)
+	}
 	// No BaseContext: requests run on their own contexts, so Ctrl-C (ctx)
 	// starts the drain without cancelling the requests it waits for.
 	var errs serving.ErrorLog
@@ -48,7 +53,7 @@ func serveOn(ctx context.Context, env report.Env, ln net.Listener, h http.Handle
 	ln = t.listen(ln)
 	url := "http://" + ln.Addr().String()
 	before := numGoroutine()
-	for _, line := range render.ShutdownServing(url, timeout) {
+	for _, line := range render.ShutdownServing(url, timeout, ServeBudget) {
 		env.Rec.Announce(line)
 	}
 
@@ -129,6 +134,7 @@ func routes(life context.Context, env report.Env) http.Handler {
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, strings.TrimLeft(index, "\n"))
 	})
+	serving.Debug(mux) // net/http/pprof, on this loopback server only
 	return mux
 }
 

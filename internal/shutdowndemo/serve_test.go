@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -58,6 +60,7 @@ func (*announcer) Notice(report.Pattern, string)                             {}
 type session struct {
 	work, leave, ctrlC, timeout time.Duration
 	detached                    bool
+	live                        bool // with the running commentary (no flight recorder)
 }
 
 // serveSession serves the session's handler on an in-memory network in a
@@ -84,7 +87,11 @@ func serveSession(t *testing.T, ss session) (said string, after time.Duration, s
 		var ctrlC time.Time
 		time.AfterFunc(ss.ctrlC, func() { ctrlC = time.Now(); cancel() })
 		served := make(chan error, 1)
-		go func() { served <- serveOn(ctx, env, ln, h, ss.timeout, kill) }()
+		var commentary *live
+		if ss.live {
+			commentary = &live{env: env, budget: time.Hour}
+		}
+		go func() { served <- serveOn(ctx, env, ln, h, ss.timeout, kill, commentary) }()
 
 		client := &http.Client{Transport: &http.Transport{
 			DialContext: func(ctx context.Context, _, addr string) (net.Conn, error) { return nw.Dial(ctx, addr) },
@@ -220,3 +227,64 @@ func TestServeDeployFitsItsTimeout(t *testing.T) {
 		})
 	}
 }
+
+// The running commentary: a line as each request starts, and one as it
+// ends saying how, so a curl left half-way shows its work stop on screen.
+func TestServeSaysWhatEachRequestDid(t *testing.T) {
+	said, _, _, _ := serveSession(t, session{work: 2 * time.Second, leave: 300 * time.Millisecond,
+		ctrlC: time.Second, timeout: 10 * time.Second, live: true})
+	for _, want := range []string{"#1 GET /: started (1 in flight)",
+		"#1 GET /: client left after 300ms: its work stopped with it"} {
+		if !strings.Contains(said, want) {
+			t.Errorf("announced %q, want %q in it", said, want)
+		}
+	}
+	said, _, _, _ = serveSession(t, session{work: 2 * time.Second, ctrlC: 500 * time.Millisecond,
+		timeout: time.Second, live: true})
+	if want := "#1 GET /: cut off by Close after 1.5s: the drain gave up"; !strings.Contains(said, want) {
+		t.Errorf("announced %q, want %q in it", said, want)
+	}
+}
+
+// A request past its budget saves the flight recorder's window to a file
+// that go tool trace can open, and says where. (Real time: the flight
+// recorder is the runtime's own tracer, outside any bubble.)
+func TestServeFlightRecorder(t *testing.T) {
+	a := &notify{said: make(chan string, 8)}
+	env := report.NewEnv(1, 1, a)
+	l, stop := newLive(env)
+	defer stop()
+	if l.fr == nil {
+		t.Skip("another flight recorder is active in this process")
+	}
+	l.budget = 10 * time.Millisecond
+	saved := make(chan string, 1)
+	h := l.wrap(newTracker(), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for line := range a.said { // until the snapshot is announced
+			if i := strings.Index(line, "the last seconds are in "); i >= 0 {
+				saved <- strings.Fields(line[i+len("the last seconds are in "):])[0]
+				return
+			}
+		}
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/slow?for=5s", nil))
+	path := <-saved
+	st, err := os.Stat(path)
+	if err != nil || st.Size() == 0 {
+		t.Fatalf("snapshot %s: %v, size %v", path, err, st)
+	}
+	b, _ := os.ReadFile(path)
+	if !strings.HasPrefix(string(b), "go 1.") { // an execution trace's header: "go 1.26 trace"
+		t.Errorf("snapshot starts %q, want an execution trace", b[:min(16, len(b))])
+	}
+	os.RemoveAll(filepath.Dir(path))
+}
+
+// notify passes every announced line to said.
+type notify struct{ said chan string }
+
+func (n *notify) Announce(line string)                                    { n.said <- line }
+func (*notify) ScenarioStart(report.Pattern)                              {}
+func (*notify) VariantStart(report.Pattern, string, *report.Probe) func() { return func() {} }
+func (*notify) VariantEnd(report.Pattern, report.Variant)                 {}
+func (*notify) Notice(report.Pattern, string)                             {}

@@ -40,15 +40,35 @@ func (t *tracker) wrap(h http.Handler) http.Handler {
 		defer t.update(func(st *trackState) {
 			st.active--
 			st.lastEnd = time.Now()
-			switch c, ok := r.Context().Value(connKey{}).(*trackedConn); {
-			case ok && c.closed.Load():
+			switch endOf(r) {
+			case endCut:
 				st.cut++
-			case r.Context().Err() != nil:
+			case endLeft:
 				st.left++
 			}
 		})
 		h.ServeHTTP(w, r)
 	})
+}
+
+// How a request's handler ended, as the tracker tells it.
+type end int
+
+const (
+	endServed end = iota // its context still live: it answered
+	endLeft              // its client went away
+	endCut               // the server closed its connection under it: Close
+)
+
+// endOf tells how r's handler ended, once it has returned.
+func endOf(r *http.Request) end {
+	switch c, ok := r.Context().Value(connKey{}).(*trackedConn); {
+	case ok && c.closed.Load():
+		return endCut
+	case r.Context().Err() != nil:
+		return endLeft
+	}
+	return endServed
 }
 
 // listen wraps ln so that the tracker can tell which connections the
