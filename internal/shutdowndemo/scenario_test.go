@@ -93,12 +93,14 @@ func checkScenarios(t *testing.T, rep report.Report, exact bool) {
 }
 
 // loosen replaces the counts of the variants that stop with a client
-// leaving by whether they stopped early at all.
+// leaving, or with Close, by whether they stopped early at all: in real
+// time on a loaded machine (the whole suite under -race on two cores) the
+// goroutine that closes can run after some requests' work is done.
 func loosen(cs []counts) []counts {
 	out := append([]counts(nil), cs...)
 	for i, c := range out {
 		switch c.name {
-		case "r.Context()", "deploy r.ctx", "read r.ctx":
+		case "r.Context()", "deploy r.ctx", "read r.ctx", "Close at once":
 			out[i] = counts{c.name, c.role, boolInt(c.ok > 0), boolInt(c.failed > 0), boolInt(c.expd > 0)}
 		}
 	}
