@@ -35,6 +35,9 @@ const (
 	resources, batch19   = 97, 10
 	doneWorkers          = 5
 	leakTick, leakSettle = 10 * time.Millisecond, 100 * time.Millisecond
+	requests             = 10
+	fetchWork            = 100 * time.Millisecond
+	clientLeaves         = 50 * time.Millisecond
 )
 
 // all lists the pitfalls in slide order.
@@ -46,6 +49,10 @@ var all = []pitfall{
 	{"shared err", "7", "err = handleCiSuccessEvent(...) from every goroutine of a batch", "workerpool",
 		triggers, "error lost", func(context.Context, report.Env) pitfalls.Finding {
 			return pitfalls.SharedErr(triggers, batch, failEvery)
+		}, false},
+	{"abandoned send", "14", "result <- fetch() into an unbuffered channel, after the client left", "shutdown",
+		requests, "blocked forever", func(ctx context.Context, env report.Env) pitfalls.Finding {
+			return pitfalls.AbandonedSend(ctx, requests, env.Scaled(fetchWork), env.Scaled(clientLeaves))
 		}, false},
 	{"index [i+j]", "19", "replicaNodes[i+j] with 97 resources in batches of 10", "hibernation",
 		(resources + batch19 - 1) / batch19 * batch19, "panicked", func(context.Context, report.Env) pitfalls.Finding {

@@ -22,8 +22,10 @@ func TestRun(t *testing.T) {
 			t.Fatal(err)
 		}
 		ps := env.Rec.Report().Patterns
-		if len(ps) != 1 || ps[0].Variants[0].Name != "no exit" || ps[0].Variants[0].Failed != 1 ||
-			!strings.HasPrefix(ps[0].Notice, "slide 23: for { doWork() }") {
+		if len(ps) != 2 || ps[0].Variants[0].Name != "abandoned send" || ps[0].Variants[0].Failed != requests ||
+			!strings.HasPrefix(ps[0].Notice, "slide 14: 10 of 10 handlers returned") ||
+			ps[1].Variants[0].Name != "no exit" || ps[1].Variants[0].Failed != 1 ||
+			!strings.HasPrefix(ps[1].Notice, "slide 23: for { doWork() }") {
 			t.Errorf("got %+v", ps)
 		}
 		if !For("workerpool") || !For("hibernation") || For("fanout") {
