@@ -56,7 +56,8 @@ func startTrace(f *os.File, stderr io.Writer) (stop func() int, err error) {
 		fmt.Fprintf(stderr, "%s\n    go tool trace %s\n%s\n",
 			render.Wrap("wrote an execution trace ("+size+"), one task per variant and one region per item; open it with", render.Width, ""),
 			shellQuote(f.Name()),
-			render.Wrap(`and choose "User-defined tasks", then a task's timeline`, render.Width, ""))
+			render.Wrap(`then "User-defined tasks", a variant, and "(goroutine view)": its items on one timeline`,
+				render.Width, ""))
 		return exitOK
 	}, nil
 }

@@ -1,6 +1,7 @@
 package pitfallsdemo
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -10,7 +11,12 @@ import (
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	if status, isChild := LeakChild(os.Stdout); isChild {
+		os.Exit(status) // started by askRuntime: one leak shape, then out
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // --pitfalls for one pattern runs just that pattern's pitfalls, each as a
 // scenario whose items are all accounted for and whose notice says what
