@@ -5,7 +5,9 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
+	"unicode/utf8"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 )
 
@@ -71,6 +73,15 @@ func TestLeakProfileOff(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Each of the two notes is one line of the projector's width.
+func TestLeakNotesFitOneLine(t *testing.T) {
+	for _, l := range []string{leakExperimentNote, leakHowToNote} {
+		if n := utf8.RuneCountInString(l); n > render.Width {
+			t.Errorf("%d columns, more than %d: %q", n, render.Width, l)
+		}
+	}
 }
 
 type announced struct{ lines []string }

@@ -88,10 +88,9 @@ func counted(cs []stackCount, word, in string) string {
 	return fmt.Sprintf("%d %s: %s", total(cs), word, strings.Join(parts, ", "))
 }
 
-// Said once per run of the pitfalls that included a leaking shape.
+// Said once per run of the pitfalls that included a leaking shape, each
+// on one line of the width.
 const (
-	leakExperimentNote = "The goroutine leak profile is an experiment of Go 1.26 " +
-		"(GOEXPERIMENT=goroutineleakprofile): what it finds, and how it says it, may change."
-	leakHowToNote = "The runtime can find two of these leaks itself: build with its experiment, " +
-		"GOEXPERIMENT=goroutineleakprofile go run ./cmd/demo pitfalls (or: make leaks)."
+	leakExperimentNote = "The goroutine leak profile is a Go 1.26 experiment: what it finds, and how it says it, may change."
+	leakHowToNote      = "Built with GOEXPERIMENT=goroutineleakprofile (make leaks), this shows what the runtime finds leaked."
 )
