@@ -5,7 +5,7 @@ PATTERNS    := workerpool fanout ratelimit shutdown sse hibernation pitfalls
 
 # The patterns share their names with folders: without .PHONY, make would
 # find the folder up to date and run nothing.
-.PHONY: help demo build test bench lint ci $(PATTERNS)
+.PHONY: help demo build test bench lint ci leaks trace $(PATTERNS)
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sed 's#BIN#$(BIN)#' | expand -t 14
@@ -29,6 +29,12 @@ lint: ## gofmt check, go vet, staticcheck (pinned)
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo 'run gofmt -w .'; exit 1; }
 	go vet ./...
 	go run $(STATICCHECK) ./...
+
+leaks: ## the pitfalls, with the runtime's goroutine leak profile (a Go 1.26 experiment)
+	GOEXPERIMENT=goroutineleakprofile go run ./cmd/demo pitfalls $(ARGS)
+
+trace: build ## hibernation into run.trace, then: go tool trace run.trace
+	./$(BIN) --trace run.trace hibernation $(ARGS)
 
 ci: ## what CI runs
 	bash .ci/run

@@ -83,3 +83,24 @@ func TestRacy(t *testing.T) {
 		t.Errorf("SharedErr: got %+v", f)
 	}
 }
+
+// Slide 14's handler with an unbuffered result: every client leaves
+// before its fetch is done, so every sender blocks on a send nobody reads;
+// with a buffer of one, none does. The net drains them: goleak checks.
+func TestAbandonedSend(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		f := AbandonedSend(t.Context(), 5, 100*time.Millisecond, 20*time.Millisecond)
+		if f.Items != 5 || f.Lost != 5 || !strings.HasPrefix(f.What, "5 of 5 handlers returned when their client left after 20ms") ||
+			!strings.Contains(f.What, "5 goroutines were still blocked on their send") || !strings.HasSuffix(f.What, "with make(chan T, 1): 0") {
+			t.Errorf("got %+v", f)
+		}
+		if took := time.Since(start); took != 200*time.Millisecond {
+			t.Errorf("took %v, want two rounds of the 100ms fetch", took)
+		}
+		// A client that waits for its fetch leaks nothing, buffer or not.
+		if f := AbandonedSend(t.Context(), 3, 10*time.Millisecond, time.Second); f.Lost != 0 || !strings.HasPrefix(f.What, "0 of 3") {
+			t.Errorf("patient clients: got %+v", f)
+		}
+	})
+}

@@ -19,6 +19,7 @@ type options struct {
 	step    bool
 	serve   string
 	svg     string
+	trace   string
 	pits    bool
 	long    bool
 }
@@ -44,6 +45,8 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.BoolVar(&o.long, "long", false, "run even when the inputs make the run take over 15 minutes")
 	fs.BoolVar(&o.pits, "pitfalls", false, "after each pattern, run its slides' bugs for real (see: pitfalls)")
 	fs.StringVar(&o.svg, "svg", "", "write one SVG chart per scenario (goroutines, in flight over time) into `DIR`")
+	fs.StringVar(&o.trace, "trace", "", "write an execution trace into `FILE`: one task per variant, one region per item "+
+		"(open it with go tool trace FILE, then User-defined tasks)")
 	fs.StringVar(&o.serve, "serve", "", "run a pattern's server at `ADDR` (e.g. 127.0.0.1:8080) until Ctrl-C")
 	return fs
 }
@@ -77,6 +80,8 @@ func (o options) validate(fs *flag.FlagSet) error {
 		return fmt.Errorf("--workers must be from 1 to %d, not %d", maxWorkers, o.workers)
 	case set["svg"] && o.svg == "":
 		return fmt.Errorf("--svg wants a folder")
+	case set["trace"] && o.trace == "":
+		return fmt.Errorf("--trace wants a file name, such as run.trace")
 	case set["serve"] && o.serve == "":
 		return fmt.Errorf("--serve wants HOST:PORT, such as 127.0.0.1:8080")
 	}

@@ -50,7 +50,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if cl.warning != "" {
 		fmt.Fprintf(stderr, "go-concurrency-examples: %s\n", cl.warning)
 	}
-	return runPatterns(ctx, cl.opts, cl.chosen, stdin, stdout, stderr)
+	stopTrace, err := startTrace(cl.trace, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "go-concurrency-examples: %v\n", err)
+		return exitFailed
+	}
+	status := runPatterns(ctx, cl.opts, cl.chosen, stdin, stdout, stderr)
+	return max(status, stopTrace())
 }
 
 // commandLine is what the arguments ask for.
@@ -60,6 +66,7 @@ type commandLine struct {
 	opts   options
 	chosen []pattern // the patterns to run, in order
 	list   bool      // "list": name the patterns, run nothing
+	trace  *os.File  // --trace FILE, created; nil without --trace
 	// warning, if not "", says the run will take long, and how to
 	// shorten it.
 	warning string
@@ -95,8 +102,8 @@ func parseCommandLine(args []string) (*commandLine, error) {
 		return cl, err
 	}
 	if cl.opts.serve != "" {
-		if cl.opts.json || cl.opts.svg != "" {
-			return cl, errors.New("--serve runs a server until Ctrl-C: it has no --json or --svg report")
+		if cl.opts.json || cl.opts.svg != "" || cl.opts.trace != "" {
+			return cl, errors.New("--serve runs a server until Ctrl-C: it has no --json, --svg or --trace report")
 		}
 		return cl, checkServe(cl.opts.serve, cl.reg, cl.chosen)
 	}
@@ -112,6 +119,12 @@ func parseCommandLine(args []string) (*commandLine, error) {
 		// stops the run before any work, and bad input makes no folder.
 		if err := os.MkdirAll(cl.opts.svg, 0o755); err != nil {
 			return cl, fmt.Errorf("--svg: %v", err)
+		}
+	}
+	if cl.opts.trace != "" {
+		// Likewise the last check: bad input leaves no trace file.
+		if cl.trace, err = createTrace(cl.opts.trace); err != nil {
+			return cl, err
 		}
 	}
 	return cl, nil

@@ -147,7 +147,7 @@ func TestInterrupted(t *testing.T) {
 	})
 }
 
-// The slides' bugs, run for real: all six as their own scenarios, or the
+// The slides' bugs, run for real: all seven as their own scenarios, or the
 // ones of one pattern after it with --pitfalls. Not under -race: two of
 // them race by design.
 func TestPitfalls(t *testing.T) {
@@ -155,7 +155,7 @@ func TestPitfalls(t *testing.T) {
 		t.Skip("the pitfalls race by design; run: go test ./cmd/demo (without -race)")
 	}
 	code, stdout, _ := demo(t, t.Context(), "pitfalls", "--scale", "0.01")
-	if code != exitOK || strings.Count(stdout, "== pitfalls") != 6 || !strings.Contains(stdout, "index out of range") {
+	if code != exitOK || strings.Count(stdout, "== pitfalls") != 7 || !strings.Contains(stdout, "index out of range") {
 		t.Errorf("pitfalls: exit %d\n%s", code, stdout)
 	}
 	code, stdout, _ = demo(t, t.Context(), "workerpool", "--pitfalls", "--scale", "0.01")

@@ -122,8 +122,7 @@ func runWorkflow(ctx context.Context, env report.Env, fail string) error {
 			errs := []error{errNotRun, errNotRun}
 			track := func(i int, which string, d time.Duration) func(context.Context) (string, error) {
 				return func(ctx context.Context) (string, error) {
-					p.Begin()
-					defer p.End()
+					defer p.Item(ctx).End()
 					s, err := api.fetch(ctx, which, d)
 					errs[i] = err
 					return s, err

@@ -35,6 +35,9 @@ const (
 	resources, batch19   = 97, 10
 	doneWorkers          = 5
 	leakTick, leakSettle = 10 * time.Millisecond, 100 * time.Millisecond
+	requests             = 10
+	fetchWork            = 100 * time.Millisecond
+	clientLeaves         = 50 * time.Millisecond
 )
 
 // all lists the pitfalls in slide order.
@@ -46,6 +49,10 @@ var all = []pitfall{
 	{"shared err", "7", "err = handleCiSuccessEvent(...) from every goroutine of a batch", "workerpool",
 		triggers, "error lost", func(context.Context, report.Env) pitfalls.Finding {
 			return pitfalls.SharedErr(triggers, batch, failEvery)
+		}, false},
+	{"abandoned send", "14", "result <- fetch() into an unbuffered channel, after the client left", "shutdown",
+		requests, "blocked forever", func(ctx context.Context, env report.Env) pitfalls.Finding {
+			return pitfalls.AbandonedSend(ctx, requests, env.Scaled(fetchWork), env.Scaled(clientLeaves))
 		}, false},
 	{"index [i+j]", "19", "replicaNodes[i+j] with 97 resources in batches of 10", "hibernation",
 		(resources + batch19 - 1) / batch19 * batch19, "panicked", func(context.Context, report.Env) pitfalls.Finding {
@@ -88,8 +95,12 @@ func For(pattern string) bool {
 
 // Run runs the pitfalls of the named patterns (all of them when none is
 // named), each as a scenario of one row whose notice says what went wrong,
-// and returns the context's error if it is cancelled first.
+// and returns the context's error if it is cancelled first. In a build
+// with GOEXPERIMENT=goroutineleakprofile the notice of each leaking one
+// adds what the runtime's leak profile finds in the slide's shape (see
+// leaks.go); without it, Run says once how to turn it on.
 func Run(ctx context.Context, env report.Env, patterns ...string) error {
+	leakShown := false // a leaking shape ran: say how the runtime sees leaks
 	for _, p := range all {
 		if len(patterns) > 0 && !slices.Contains(patterns, p.pattern) {
 			continue
@@ -107,7 +118,27 @@ func Run(ctx context.Context, env report.Env, patterns ...string) error {
 		if p.memory {
 			what += fmt.Sprintf("; their stacks took %.1f MiB more memory at the peak", v.PeakStackMiB)
 		}
+		if hasLeakShape(p.name) {
+			leakShown = true
+			if leakProfileBuilt {
+				r, err := askRuntime(ctx, p.name)
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				if err != nil {
+					what += "; the runtime's leak profile could not be read: " + err.Error()
+				} else {
+					what += "; " + leakNotice(r)
+				}
+			}
+		}
 		sc.Notice("slide " + p.slide + ": " + what)
+	}
+	switch {
+	case leakShown && leakProfileBuilt:
+		env.Rec.Announce(leakExperimentNote)
+	case leakShown:
+		env.Rec.Announce(leakHowToNote)
 	}
 	return nil
 }

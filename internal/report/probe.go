@@ -41,6 +41,7 @@ type Probe struct {
 func newProbe(items int) *Probe { return &Probe{items: items} }
 
 // Begin records that one item started. Pair every Begin with a deferred End.
+// Item does both and also marks the item in the execution trace: prefer it.
 func (p *Probe) Begin() {
 	storeMax(&p.peakInflight, p.inflight.Add(1))
 	storeMax(&p.peakG, int64(runtime.NumGoroutine()))
@@ -113,12 +114,12 @@ func (p *Probe) Done() int { return int(p.done.Load()) }
 // Inflight is the number of items running now.
 func (p *Probe) Inflight() int { return int(p.inflight.Load()) }
 
-// Track wraps fn so that every call is counted by p: the scenario's way of
-// measuring a pattern function without the pattern knowing about it.
+// Track wraps fn so that every call is counted by p and is one region of
+// the variant's task in the execution trace (see Item): the scenario's way
+// of measuring a pattern function without the pattern knowing about it.
 func Track[T, R any](p *Probe, fn func(context.Context, T) (R, error)) func(context.Context, T) (R, error) {
 	return func(ctx context.Context, item T) (R, error) {
-		p.Begin()
-		defer p.End()
+		defer p.Item(ctx).End()
 		return fn(ctx, item)
 	}
 }

@@ -106,6 +106,9 @@ type Spec struct {
 // variant that ctx stopped is marked Partial. A variant whose ctx is done
 // before it starts (Ctrl-C between two variants, or at a --step pause) is
 // not run and not recorded: Measure returns it marked Partial, empty.
+//
+// The variant is one task of the execution trace, when one is written: see
+// TaskName; run's ctx carries it.
 func (s *Scenario) Measure(ctx context.Context, spec Spec, run func(ctx context.Context, p *Probe) []error) Variant {
 	pat := s.pattern()
 	probe := newProbe(pat.Items)
@@ -117,7 +120,7 @@ func (s *Scenario) Measure(ctx context.Context, spec Spec, run func(ctx context.
 		end()
 		return Variant{Name: spec.Name, Role: spec.Role, Limit: spec.Limit, Partial: true}
 	}
-	v := measure(ctx, spec, probe, run)
+	v := measure(ctx, TaskName(pat.Pattern, pat.Scenario, spec.Name), spec, probe, run)
 	end()
 
 	s.r.mu.Lock()
@@ -163,8 +166,9 @@ func (s *Scenario) pattern() Pattern {
 	return s.r.report.Patterns[s.idx]
 }
 
-// measure is Measure without the bookkeeping: time, sample, count.
-func measure(ctx context.Context, spec Spec, probe *Probe, run func(context.Context, *Probe) []error) Variant {
+// measure is Measure without the bookkeeping: time, sample, count, and
+// the trace task named task around run.
+func measure(ctx context.Context, task string, spec Spec, probe *Probe, run func(context.Context, *Probe) []error) Variant {
 	v := Variant{Name: spec.Name, Role: spec.Role, Limit: spec.Limit, BoundMS: ms(spec.Bound)}
 	// Collect the garbage of earlier variants first: the stacks of their
 	// ended goroutines are freed only by a GC, and would count here.
@@ -174,7 +178,9 @@ func measure(ctx context.Context, spec Spec, probe *Probe, run func(context.Cont
 	stop := probe.sample(SampleEvery)
 	start := time.Now()
 	probe.start = start
-	errs := run(ctx, probe)
+	tctx, endTask := traceTask(ctx, task)
+	errs := run(tctx, probe)
+	endTask()
 	v.WallMS = ms(time.Since(start))
 	stop()
 
