@@ -76,9 +76,9 @@ func leaveOperation(ctx context.Context, nw network, serve func(shutdown.Job) ht
 	job := func(ctx context.Context) error {
 		start := time.Now()
 		for i := range n {
-			p.Begin()
+			item := p.Item(ctx)
 			err := onSchedule(ctx, start, i, step)
-			p.End()
+			item.End()
 			mu.Lock()
 			if err != nil {
 				errs[i] = fmt.Errorf("%w (%v)", errInterrupted, err)

@@ -71,8 +71,7 @@ func createAndLeave(ctx context.Context, nw network, serve func(shutdown.Job) ht
 		errs    = fill(n, errNotMade)
 	)
 	call := func(ctx context.Context, i int) error {
-		p.Begin()
-		defer p.End()
+		defer p.Item(ctx).End()
 		mu.Lock()
 		started[i] = time.Now()
 		first := started[0]

@@ -106,8 +106,7 @@ func signalInFlight(ctx context.Context, nw network, work []time.Duration, stop 
 			return
 		}
 		handled[i].Store(true)
-		p.Begin()
-		defer p.End()
+		defer p.Item(r.Context()).End()
 		shutdown.CancelOnDisconnect(func(ctx context.Context) error {
 			// Work runs from the signal, so that what is left of it
 			// then is work[i], however long the connections took

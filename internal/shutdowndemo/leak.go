@@ -81,8 +81,7 @@ func leaseRequests(ctx context.Context, nw network, leaky bool, n int, job, ever
 		if !ok {
 			return
 		}
-		p.Begin()
-		defer p.End()
+		defer p.Item(r.Context()).End()
 		renew := func(context.Context) {
 			if ended[i].Load() {
 				leaked[i].Store(true)

@@ -124,8 +124,7 @@ func (d demo) connect(ctx context.Context, p *report.Probe, url, slowURL string,
 			cs.fastDone.Add(1)
 		}
 		cs.all.Go(func() {
-			p.Begin()
-			defer p.End()
+			defer p.Item(ctx).End()
 			if !isSlow {
 				defer cs.fastDone.Done()
 			}
