@@ -1,0 +1,213 @@
+package scenario
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/autotrigger"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/internal/report"
+)
+
+// figures fills in rv from what was counted: the tally's reports, the
+// sampler's series, and two audits that do not depend on any report
+// arriving: the server's delivery counts and the ledger's keys.
+func (m *measurement) figures(rv *report.Variant, wall time.Duration, smp *sampler) {
+	rv.WallMS = report.MS(wall)
+	c := m.tally.counts()
+	rv.PeakInflight = c.peak
+	rv.PeakAckPending = smp.peakAck
+	rv.PeakGoroutines = max(smp.peakG, rv.BaselineGoroutines)
+	rv.PeakDBConnections = m.pool.Peak()
+	rv.Nakked = c.nakked
+	rv.DuplicateEffectsPrevented = c.dups
+	rv.DuplicateEffects = c.duplicateEffects
+	rv.Samples = &report.Samples{IntervalMS: report.MS(smp.every), Inflight: smp.inflight, AckPending: smp.ackPending}
+	if c.lastFirstEnd > 0 && wall > c.lastFirstEnd {
+		rv.TailMS = report.MS(wall - c.lastFirstEnd)
+	}
+
+	// With their own context: an interrupted run is audited too.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var notes []string
+	if info, err := m.cons.Info(ctx); err == nil {
+		// The consumer sequence counts every delivery; the stream
+		// sequence only advances with a first delivery (the stream's
+		// messages are 1..n), so the difference is the redeliveries.
+		rv.Delivered = int(info.Delivered.Consumer)
+		rv.Redelivered = int(info.Delivered.Consumer - info.Delivered.Stream)
+		rv.Retries = rv.Redelivered
+	} else {
+		notes = append(notes, fmt.Sprintf("no consumer info: %v", err))
+	}
+	keys, err := m.ledger.Keys(ctx)
+	if err != nil {
+		notes = append(notes, fmt.Sprintf("ledger audit failed: %v", err))
+	}
+	recorded := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		recorded[k] = true
+	}
+	failures := map[string]int{}
+	for _, t := range m.ts {
+		switch why, failed := c.failed[t.ID]; {
+		case recorded[t.ID]:
+			rv.OK++
+		case failed:
+			rv.Failed++
+			failures[why]++
+		default:
+			rv.Failed++
+			rv.Lost++
+		}
+	}
+	notes = append(notes, m.what(rv, c)...)
+	notes = append(notes, tallyOf(failures)...)
+	if rv.Lost > 0 {
+		notes = append(notes, fmt.Sprintf("%d x lost: never effected, never reported failing", rv.Lost))
+	}
+	if rv.DuplicateEffects > 0 {
+		notes = append(notes, fmt.Sprintf("%d effects done twice", rv.DuplicateEffects))
+	}
+	if unseen := rv.Delivered - c.begins - c.nakked; unseen > 0 && m.v.Disrupt != KillOne {
+		notes = append(notes, fmt.Sprintf("%d delivered to no handler (a pull given up on)", unseen))
+	}
+	if c.noack > 0 {
+		notes = append(notes, fmt.Sprintf("%d acks unconfirmed", c.noack))
+	}
+	notes = append(notes, fmt.Sprintf("server ack-pending peak %d", rv.PeakAckPending))
+	rv.Notes = strings.Join(notes, "; ")
+}
+
+// what says what the variant is and what its disruption did, from the
+// figures.
+func (m *measurement) what(rv *report.Variant, c counts) []string {
+	var out []string
+	switch {
+	case m.v.MaxAckPending < 0:
+		out = append(out, fmt.Sprintf("Bad: limit %d in each of %d replicas, no MaxAckPending", PerReplica, m.w.Replicas))
+	case m.v.Disrupt == None:
+		out = append(out, fmt.Sprintf("MaxAckPending %d on one durable consumer", m.v.MaxAckPending))
+	}
+	if m.disruptErr != nil {
+		out = append(out, fmt.Sprintf("disruption failed: %v", m.disruptErr))
+	}
+	if m.disruptedAt == 0 {
+		if m.v.Disrupt != None {
+			out = append(out, "not disrupted: the run ended first")
+		}
+		return out
+	}
+	at := dur(report.MS(m.disruptedAt))
+	ackWaited := rv.Redelivered - rv.Nakked
+	switch m.v.Disrupt {
+	case KillOne:
+		held := c.heldAtExit[m.victim]
+		past := 0
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		for seq, id := range held {
+			if owner, err := m.ledger.Owner(ctx, id); err == nil && owner == autotrigger.Token(m.victim, seq) {
+				past++
+			}
+		}
+		out = append(out, fmt.Sprintf("%s SIGKILLed at %s, every trigger handed out, holding %d (%d past their effect): "+
+			"back after AckWait %s, a %s tail", m.victim, at, len(held), past, dur(rv.AckWaitMS), dur(rv.TailMS)))
+	case TermOne:
+		exit := "exit status 0"
+		var ee *exec.ExitError
+		switch {
+		case errors.As(m.victimExit, &ee):
+			exit = ee.String()
+		case m.victimExit != nil:
+			exit = m.victimExit.Error()
+		}
+		out = append(out, fmt.Sprintf("%s SIGTERM at %s holding %d: finished them, %d nak'd, %s after %s",
+			m.victim, at, m.heldAtHit, rv.Nakked, exit, dur(report.MS(m.exitedAfter))))
+		if ackWaited > 0 {
+			out = append(out, fmt.Sprintf("%d waited for AckWait: handed to a pull the replica had already abandoned (racy)", ackWaited))
+		} else {
+			out = append(out, "none waited for AckWait")
+		}
+	case KillLeader:
+		out = append(out, fmt.Sprintf("stream leader %s shut down at %s; %d redelivered", m.victim, at, rv.Redelivered))
+	}
+	return out
+}
+
+// clause is this variant's part of the scenario's notice.
+func clause(v Variant, w World, rv report.Variant) string {
+	switch {
+	case rv.Partial:
+		return ""
+	case v.MaxAckPending < 0:
+		return fmt.Sprintf("%s: %d replicas x limit %d = %d in flight against %d connections: %d of %d failed",
+			v.Name, w.Replicas, PerReplica, rv.PeakInflight, PoolSize, rv.Failed, w.Items)
+	case v.Disrupt == None:
+		return fmt.Sprintf("%s (MaxAckPending %d): at most %d in flight across %d replicas (server: %d), %d failed, %s for a bound of %s",
+			v.Name, v.MaxAckPending, rv.PeakInflight, w.Replicas, rv.PeakAckPending, rv.Failed, dur(rv.WallMS), dur(rv.BoundMS))
+	case v.Disrupt == KillOne:
+		return fmt.Sprintf("%s: %d redelivered after AckWait, %d duplicate effects prevented by the ledger, %d done twice, %d lost, %s of tail",
+			v.Name, rv.Redelivered, rv.DuplicateEffectsPrevented, rv.DuplicateEffects, rv.Lost, dur(rv.TailMS))
+	case v.Disrupt == TermOne:
+		return fmt.Sprintf("%s: %d waited for AckWait, %d nak'd and redelivered at once, %d lost",
+			v.Name, rv.Redelivered-rv.Nakked, rv.Nakked, rv.Lost)
+	case v.Disrupt == KillLeader:
+		return fmt.Sprintf("%s: %d lost, %d done twice, %d redelivered, %d failed; %s in all",
+			v.Name, rv.Lost, rv.DuplicateEffects, rv.Redelivered, rv.Failed, dur(rv.WallMS))
+	}
+	return ""
+}
+
+// notice joins the variants' clauses, and what the CI event's second
+// publish showed.
+func notice(clauses []string, dropped []int, items int) string {
+	var parts []string
+	for _, c := range clauses {
+		if c != "" {
+			parts = append(parts, c)
+		}
+	}
+	if len(dropped) > 0 {
+		parts = append(parts, fmt.Sprintf("the CI event published twice: %d of %d re-published triggers dropped by Nats-Msg-Id",
+			slices.Min(dropped), items))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// tallyOf lists failure reasons, most common first: "38 x connection pool
+// exhausted".
+func tallyOf(counts map[string]int) []string {
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if c := counts[b] - counts[a]; c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = fmt.Sprintf("%d x %s", counts[k], k)
+	}
+	return out
+}
+
+// dur renders milliseconds as the main module's table does: 412ms, 2.01s,
+// 25.1s.
+func dur(ms float64) string {
+	switch {
+	case ms < 1000:
+		return fmt.Sprintf("%.0fms", ms)
+	case ms < 10_000:
+		return fmt.Sprintf("%.2fs", ms/1000)
+	}
+	return fmt.Sprintf("%.1fs", ms/1000)
+}
