@@ -54,7 +54,7 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, launc
 	switch {
 	case o.nats != "":
 		w.URLs, _ = natsURLs(o.nats) // checked by parse
-		where = "NATS at " + o.nats
+		where = o.nats + " (--nats)"
 	case o.cluster > 0:
 		c, err := natsd.StartCluster(o.cluster)
 		if err != nil {

@@ -16,7 +16,10 @@ import (
 // figures fills in rv from what was counted: the tally's reports, the
 // sampler's series, and two audits that do not depend on any report
 // arriving: the server's delivery counts and the ledger's keys.
-func (m *measurement) figures(rv *report.Variant, wall time.Duration, smp *sampler) {
+//
+// An interrupted variant's triggers with no outcome yet are failed "not
+// finished: interrupted", not lost: nobody dropped them.
+func (m *measurement) figures(rv *report.Variant, wall time.Duration, smp *sampler, interrupted bool) {
 	rv.WallMS = report.MS(wall)
 	c := m.tally.counts()
 	rv.PeakInflight = c.peak
@@ -61,6 +64,9 @@ func (m *measurement) figures(rv *report.Variant, wall time.Duration, smp *sampl
 		case failed:
 			rv.Failed++
 			failures[why]++
+		case interrupted:
+			rv.Failed++
+			failures["not finished: interrupted"]++
 		default:
 			rv.Failed++
 			rv.Lost++

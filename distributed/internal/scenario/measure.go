@@ -167,7 +167,7 @@ func (m *measurement) run(ctx context.Context) (report.Variant, error) {
 	wall, err := m.measure(ctx, start)
 	smp.stop()
 	interrupted = ctx.Err() != nil
-	m.figures(&rv, wall, smp)
+	m.figures(&rv, wall, smp, interrupted)
 	if interrupted {
 		rv.Partial = true
 		return rv, context.Cause(ctx)

@@ -29,9 +29,6 @@ func Run(ctx context.Context, w World, vs []Variant, obs Observer) (report.Patte
 		p.Scenario = fmt.Sprintf("%d-server cluster, stream, consumer and ledger in %d copies: %d CD triggers, %d replicas",
 			len(w.Cluster.Servers), w.Copies, w.Items, w.Replicas)
 	}
-	if obs != nil {
-		obs.ScenarioStart(p)
-	}
 	nc, err := nats.Connect(joinURLs(w.URLs), nats.Name("gce-distributed-parent"),
 		nats.ReconnectWait(100*time.Millisecond), nats.MaxReconnects(-1))
 	if err != nil {
@@ -44,6 +41,9 @@ func Run(ctx context.Context, w World, vs []Variant, obs Observer) (report.Patte
 	}
 	if err := waitJetStream(ctx, js); err != nil {
 		return p, err
+	}
+	if obs != nil {
+		obs.ScenarioStart(p)
 	}
 
 	r := sim.NewRand(w.Seed)
