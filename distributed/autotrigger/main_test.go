@@ -26,6 +26,10 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	srv = s
+	if err := keepStreamsFolder(s.URL()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	code := m.Run()
 	if err := srv.Shutdown(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -122,4 +126,22 @@ func deadline[T any](t *testing.T, ch <-chan T, d time.Duration, what string) T 
 	}
 	var zero T
 	return zero
+}
+
+// keepStreamsFolder creates a stream that lives as long as the server, so
+// the tests' deletions never delete the account's last stream: nats-server
+// then removes the account's streams folder in the background, racing the
+// next test's stream creation ("could not create storage directory").
+func keepStreamsFolder(url string) error {
+	nc, err := nats.Connect(url)
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return err
+	}
+	_, err = js.CreateStream(context.Background(), jetstream.StreamConfig{Name: "KEEP", Subjects: []string{"keep"}})
+	return err
 }

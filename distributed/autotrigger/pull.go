@@ -14,15 +14,22 @@ import (
 // consumer gone (with the error).
 //
 // A pull is a request the server answers later: with a message, or with a
-// time-out once PullWait has passed. Stopping never cancels one in flight.
-// Rejected design: cancel the pull when stop closes. The server may have
-// handed it a message already, on its way over the wire: the client drops
-// it, and the message sits un-acked until AckWait, a tail on every
-// shutdown. Instead the pull runs out (at most PullWait), and a message it
-// brings after stop is handed back with Nak, for another replica at once.
+// time-out once PullWait has passed. Nothing cancels one in flight; the
+// loop looks at stop and ctx between pulls, so ending waits for the pulls
+// in flight, at most PullWait.
 //
-// ctx, the hard stop, does cancel the pull: abandoning is what a hard stop
-// is, and AckWait covers what it drops.
+// Rejected designs:
+//   - Cancel the pull when stop closes. The server may have handed it a
+//     message already, on its way over the wire: the client drops it, and
+//     it sits un-acked until AckWait, a tail on every shutdown. Instead the
+//     pull runs out, and a message it brings after stop is handed back with
+//     Nak, for another replica at once.
+//   - A pull under a context deadline (jetstream.FetchContext). The client
+//     then gives up at the deadline, only a tenth of the wait after the
+//     server's own expiry: a message the server sends in that last tenth,
+//     read late by a busy process, is dropped and waits for AckWait. On a
+//     loaded two-core machine that happened several times a run.
+//     FetchMaxWait lets the client wait a second longer than the server.
 func (w *Worker) pull(ctx context.Context, stop <-chan struct{}) (jetstream.Msg, error) {
 	pause := 10 * time.Millisecond
 	for {
@@ -33,17 +40,14 @@ func (w *Worker) pull(ctx context.Context, stop <-chan struct{}) (jetstream.Msg,
 			return nil, nil
 		default:
 		}
-		// With a deadline, the request's server-side expiry is set a
-		// tenth earlier, so the server's time-out arrives before the
-		// client gives up on the request.
-		pctx, cancel := context.WithTimeout(ctx, w.PullWait)
-		msg, err := w.Consumer.Next(jetstream.FetchContext(pctx))
-		cancel()
+		msg, err := w.Consumer.Next(jetstream.FetchMaxWait(w.PullWait))
 		switch {
-		case err == nil:
 		case ctx.Err() != nil:
+			// A hard stop: a message just brought is abandoned like the
+			// rest, and comes back after AckWait.
 			return nil, nil
-		case errors.Is(err, nats.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		case err == nil:
+		case errors.Is(err, nats.ErrTimeout):
 			continue // nothing to do within PullWait: ask again
 		case errors.Is(err, jetstream.ErrConsumerDeleted), errors.Is(err, jetstream.ErrConsumerNotFound),
 			errors.Is(err, nats.ErrConnectionClosed), errors.Is(err, jetstream.ErrInvalidOption):

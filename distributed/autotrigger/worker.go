@@ -25,8 +25,8 @@ type Worker struct {
 	// Limit is the most messages this process holds at once (>= 1).
 	Limit int
 	// PullWait is how long one pull waits at the server for a message
-	// (> 0). Stopping waits for the pulls in flight, so it is also the
-	// longest a stop takes before the work in hand (see pull.go); each
+	// (> 0). Ending waits for the pulls in flight, so it is also the
+	// longest a stop waits besides the work in hand (see pull.go); each
 	// idle worker sends one request per PullWait.
 	PullWait time.Duration
 	// Handle runs one message. Its error decides the ack:
@@ -46,15 +46,18 @@ type Worker struct {
 }
 
 // Run runs the loop until ctx is done or stop is closed, and returns once
-// every goroutine it started has returned, with the errors that ended them
-// (a deleted consumer, a closed connection) joined.
+// every goroutine it started has returned (a pull in flight first runs
+// out: at most PullWait, or a second more if the server is gone), with the
+// errors that ended them (a deleted consumer, a closed connection) joined.
 //
 // The two ends differ, and the difference is the shutdown lesson:
 //   - stop closed (SIGTERM): no new pulls; a message that a pull already
 //     in flight brings is handed back with Nak; the messages in hand are
 //     finished and acked. Nothing waits for AckWait.
-//   - ctx done (a hard stop): pulls and work are abandoned un-acked; the
-//     server delivers them again after AckWait, like a crash's.
+//   - ctx done (a hard stop): work in hand, and whatever a pull in flight
+//     brings, is abandoned un-acked; the server delivers it again after
+//     AckWait, like a crash's. A process that must end at once exits
+//     without waiting for Run (see the demo's replica.Main).
 //
 // The caller owns stop and ctx; Run closes neither.
 func (w *Worker) Run(ctx context.Context, stop <-chan struct{}) error {

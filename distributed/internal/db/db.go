@@ -23,11 +23,11 @@ import (
 )
 
 // Server serves a pool's connections on a subject. A request is granted a
-// connection for its hold, which the server releases when the hold has
-// passed, whether or not the caller is still alive (a query in flight runs
-// to its end; a killed replica's connections come back with it). A request
-// that finds no connection free within the pool's acquire timeout is
-// answered with the pool's error.
+// connection for its hold, which comes back when the hold has passed,
+// whether or not the caller is still alive (a query in flight runs to its
+// end; a killed replica's connections come back with it). A request that
+// finds no connection free within the pool's acquire timeout is answered
+// with the pool's error once the timeout has passed.
 type Server struct {
 	pool   *sim.Pool
 	sub    *nats.Subscription
@@ -76,18 +76,22 @@ func (s *Server) request(m *nats.Msg) {
 	s.wg.Go(func() { s.serve(m, req.Hold) })
 }
 
+// serve answers one request: when the pool has booked it a connection, or
+// once its acquire timeout has passed without one.
 func (s *Server) serve(m *nats.Msg, hold time.Duration) {
-	release, err := s.pool.Acquire(s.ctx)
-	reply(m, err)
-	if err != nil {
-		return
+	now := time.Now()
+	from, ok := s.pool.Reserve(now, hold)
+	at, err := from, error(nil)
+	if !ok {
+		at, err = now.Add(s.pool.Timeout()), s.pool.Exhausted()
 	}
-	defer release()
-	t := time.NewTimer(hold)
+	t := time.NewTimer(time.Until(at))
 	defer t.Stop()
 	select {
 	case <-t.C:
+		reply(m, err)
 	case <-s.ctx.Done():
+		reply(m, errors.New("database closed"))
 	}
 }
 

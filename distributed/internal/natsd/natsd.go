@@ -30,6 +30,9 @@ type Server struct {
 	err  error
 }
 
+// EnvLog, when set, makes the servers log to stderr (for debugging).
+const EnvLog = "GCE_NATS_LOG"
+
 // TempPrefix names the temporary folders the servers store in.
 const TempPrefix = "gce-distributed-"
 
@@ -45,7 +48,7 @@ func start(name string, clusterPort int, routes string) (*Server, error) {
 		ServerName:         name,
 		Host:               Host,
 		Port:               server.RANDOM_PORT,
-		NoLog:              true,
+		NoLog:              os.Getenv(EnvLog) == "",
 		NoSigs:             true, // the demo handles its own signals
 		JetStream:          true,
 		StoreDir:           dir,
@@ -60,6 +63,9 @@ func start(name string, clusterPort int, routes string) (*Server, error) {
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("nats-server %s: %w", name, err)
+	}
+	if !opts.NoLog {
+		srv.ConfigureLogger() // to stderr
 	}
 	srv.Start() // returns once its listeners are being set up
 	s := &Server{srv: srv, dir: dir}

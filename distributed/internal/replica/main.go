@@ -75,14 +75,25 @@ func Main(config string, stdin io.Reader, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "replica: %v\n", err)
 		return 1
 	}
-	runErr := Run(ctx, stop, nc, cfg)
+	ran := make(chan error, 1)
+	go func() { ran <- Run(ctx, stop, nc, cfg) }() // owned by Main, ends with Run or the process
+	var runErr error
+	select {
+	case runErr = <-ran:
+	case <-ctx.Done():
+		// A hard stop is a crash: exit now, acking nothing more, rather
+		// than wait for the pulls in flight to run out.
+		nc.Close()
+		if !errors.Is(context.Cause(ctx), errParentGone) && !errors.Is(context.Cause(ctx), errConnLost) {
+			fmt.Fprintf(stderr, "%s: %v\n", cfg.Name, context.Cause(ctx))
+		}
+		return 1
+	}
 	cause := context.Cause(ctx) // before the drain, whose close cancels ctx too
 	dctx, dcancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer dcancel()
 	drainErr := autotrigger.Drain(dctx, nc)
 	switch {
-	case errors.Is(cause, errParentGone) || errors.Is(cause, errConnLost):
-		return 1 // nobody is left to tell
 	case runErr != nil || drainErr != nil || cause != nil:
 		fmt.Fprintf(stderr, "%s: %v\n", cfg.Name, errors.Join(runErr, drainErr, cause))
 		return 1

@@ -34,6 +34,8 @@ type measurement struct {
 	ts    []autotrigger.Trigger
 	holds []time.Duration
 	end   func() // the observer's, if any
+	// later queues a clean-up for the end of the run: see Run.
+	later func(func(ctx context.Context) error)
 
 	tally   *tally
 	stream  jetstream.Stream
@@ -84,23 +86,17 @@ func (m *measurement) run(ctx context.Context) (report.Variant, error) {
 	}
 	rv.BoundMS = report.MS(sim.Bound(m.holds, rv.Limit))
 
-	// Clean-up runs even when ctx is done, with a context of its own.
-	cleanup := func(f func(ctx context.Context) error) {
-		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = f(cctx) // best effort: the servers may be gone with an interrupt
-	}
 	setup, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	var err error
 	if m.stream, err = autotrigger.CreateQueue(setup, m.js, m.name("stream"), m.name("triggers"), m.w.Copies); err != nil {
 		return rv, err
 	}
-	defer cleanup(func(ctx context.Context) error { return m.js.DeleteStream(ctx, m.name("stream")) })
+	m.later(func(ctx context.Context) error { return m.js.DeleteStream(ctx, m.name("stream")) })
 	if m.ledger, err = autotrigger.CreateLedger(setup, m.js, m.name("bucket"), m.w.Copies); err != nil {
 		return rv, err
 	}
-	defer cleanup(func(ctx context.Context) error { return m.js.DeleteKeyValue(ctx, m.name("bucket")) })
+	m.later(func(ctx context.Context) error { return m.js.DeleteKeyValue(ctx, m.name("bucket")) })
 	cc := autotrigger.GlobalBound(durable, m.v.MaxAckPending, ackWait)
 	if m.v.MaxAckPending < 0 {
 		cc = autotrigger.PerReplicaBound(durable, ackWait)
@@ -250,10 +246,11 @@ func (m *measurement) measure(ctx context.Context, start time.Time) (time.Durati
 				m.disrupt(ctx, start, &disrupting) // again at each event until the victim holds one
 			case armed == nil && m.tally.handedOut() >= len(m.ts):
 				// Every trigger handed out once: a kill now shows its
-				// AckWait tail alone, with no new work to hide it. Half a
-				// hold later, the victim holds some triggers before their
-				// effect and some after.
-				arm := time.NewTimer(m.w.scaled(Hold) / 2)
+				// AckWait tail alone, with no new work to hide it. A
+				// quarter of a hold later the victim holds triggers a
+				// quarter to a whole hold in: some before their effect,
+				// some after.
+				arm := time.NewTimer(m.w.scaled(Hold) / 4)
 				defer arm.Stop()
 				armed = arm.C
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,6 +57,19 @@ func Run(ctx context.Context, w World, vs []Variant, obs Observer) (report.Patte
 		prepare := time.Duration(float64(holds[i]) * (0.25 + 0.5*r.Float64()))
 		ts[i] = autotrigger.Trigger{ID: autotrigger.TriggerID(Build, i+1), Hold: holds[i], Prepare: prepare}
 	}
+	// Each variant's stream and ledger are deleted at the end of the run,
+	// not at the end of the variant. Deleting an account's last stream
+	// makes nats-server remove the account's streams folder in the
+	// background, and a stream created at that moment fails with "could
+	// not create storage directory" (seen with 2.15.2).
+	var cleanups []func(context.Context) error
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		for _, f := range slices.Backward(cleanups) {
+			_ = f(cctx) // best effort: after an interrupt the servers may be gone
+		}
+	}()
 	var dropped []int
 	var clauses []string
 	for i, v := range vs {
@@ -65,7 +79,8 @@ func Run(ctx context.Context, w World, vs []Variant, obs Observer) (report.Patte
 			}
 			continue
 		}
-		m := &measurement{w: w, v: v, idx: i, nc: nc, js: js, ts: ts, holds: holds}
+		m := &measurement{w: w, v: v, idx: i, nc: nc, js: js, ts: ts, holds: holds,
+			later: func(f func(context.Context) error) { cleanups = append(cleanups, f) }}
 		if obs != nil {
 			m.end = obs.VariantStart(v.Name, m.progress)
 		}

@@ -1,10 +1,13 @@
 package scenario
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"testing"
 
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/goleak"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/internal/fleet"
@@ -22,6 +25,10 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	srv = s
+	if err := keepStreamsFolder(s.URL()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	code := m.Run()
 	if err := srv.Shutdown(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -125,4 +132,22 @@ func TestStoppedReplicaDrains(t *testing.T) {
 	if waited := rv.Redelivered - rv.Nakked; waited != 0 {
 		t.Errorf("%d redelivered after AckWait (%s); want 0", waited, rv.Notes)
 	}
+}
+
+// keepStreamsFolder creates a stream that lives as long as the server, so
+// the tests' deletions never delete the account's last stream: nats-server
+// then removes the account's streams folder in the background, racing the
+// next test's stream creation ("could not create storage directory").
+func keepStreamsFolder(url string) error {
+	nc, err := nats.Connect(url)
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return err
+	}
+	_, err = js.CreateStream(context.Background(), jetstream.StreamConfig{Name: "KEEP", Subjects: []string{"keep"}})
+	return err
 }

@@ -22,9 +22,9 @@ type tally struct {
 	items map[string]*item   // by trigger ID: every trigger of the run
 	reps  map[string]*rstate // by replica name
 
-	inflight, peak int // triggers in hand now, and the most at once
-	begins         int // deliveries handlers began
-	firsts         int // first deliveries handlers began
+	inflight, peak int             // triggers in hand now, and the most at once
+	begins         int             // deliveries handlers began
+	begun          map[string]bool // triggers with a delivery begun
 	nakked, noack  int
 	created        map[string]int // effects recorded, per trigger ID
 	dups           int            // deliveries that found the effect done
@@ -54,6 +54,7 @@ func newTally(ids []string, replicas []string) *tally {
 		items:   make(map[string]*item, len(ids)),
 		reps:    make(map[string]*rstate, len(replicas)),
 		created: map[string]int{},
+		begun:   map[string]bool{},
 		ready:   make(chan struct{}),
 		changed: make(chan struct{}, 1),
 	}
@@ -105,9 +106,7 @@ func (t *tally) event(m *nats.Msg) {
 		}
 		r.open[ev.Seq] = ev.ID
 		t.begins++
-		if ev.Delivery == 1 {
-			t.firsts++
-		}
+		t.begun[ev.ID] = true
 		t.inflight++
 		t.peak = max(t.peak, t.inflight)
 	case wire.End:
@@ -180,11 +179,11 @@ func (t *tally) done() (n int, all bool) {
 	return t.terminal, t.terminal == len(t.items)
 }
 
-// handedOut is how many first deliveries have begun.
+// handedOut is how many triggers have had a delivery begin.
 func (t *tally) handedOut() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.firsts
+	return len(t.begun)
 }
 
 func (t *tally) inflightNow() int {
