@@ -13,7 +13,8 @@
 //	go run . --cluster 3     # three servers, the stream leader's killed
 //
 // The replicas are copies of this binary, started with an environment
-// variable that makes them one (see internal/replica). -h lists the flags.
+// variable that makes them one (see internal/replica); so are the servers
+// of --cluster (see internal/natsd). -h lists the flags.
 package main
 
 import (
@@ -24,6 +25,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/internal/natsd"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/internal/replica"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/internal/wire"
 )
@@ -31,6 +33,9 @@ import (
 func main() {
 	if cfg, ok := os.LookupEnv(wire.EnvReplica); ok {
 		os.Exit(replica.Main(cfg, os.Stdin, os.Stderr))
+	}
+	if cfg, ok := os.LookupEnv(natsd.EnvServer); ok { // a --cluster member
+		os.Exit(natsd.ServerMain(cfg, os.Stdin, os.Stdout, os.Stderr))
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)

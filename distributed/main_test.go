@@ -6,6 +6,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/internal/natsd"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/internal/replica"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/internal/wire"
 )
@@ -20,6 +21,9 @@ const envMain = "GCE_DISTRIBUTED_TEST_MAIN"
 func TestMain(m *testing.M) {
 	if cfg, ok := os.LookupEnv(wire.EnvReplica); ok {
 		os.Exit(replica.Main(cfg, os.Stdin, os.Stderr))
+	}
+	if cfg, ok := os.LookupEnv(natsd.EnvServer); ok {
+		os.Exit(natsd.ServerMain(cfg, os.Stdin, os.Stdout, os.Stderr))
 	}
 	if os.Getenv(envMain) == "1" {
 		main()

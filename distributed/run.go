@@ -41,11 +41,11 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, launc
 		fmt.Fprintf(stderr, "distributed: %s\n", escape(err.Error()))
 		return exitFailed
 	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fail(fmt.Errorf("cannot find this binary to start the replicas: %w", err))
+	}
 	if launch == nil {
-		exe, err := os.Executable()
-		if err != nil {
-			return fail(fmt.Errorf("cannot find this binary to start the replicas: %w", err))
-		}
 		launch = fleet.Processes(exe, os.Stderr)
 	}
 	w := scenario.World{Launch: launch, Replicas: o.replicas, Items: o.items, Scale: o.scale, Seed: o.seed,
@@ -56,7 +56,7 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, launc
 		w.URLs, _ = natsURLs(o.nats) // checked by parse
 		where = o.nats + " (--nats)"
 	case o.cluster > 0:
-		c, err := natsd.StartCluster(o.cluster)
+		c, err := natsd.StartCluster(exe, o.cluster, os.Stderr)
 		if err != nil {
 			return fail(err)
 		}
@@ -66,8 +66,8 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, launc
 			}
 		}()
 		w.URLs, w.Cluster, w.Copies = c.URLs(), c, o.cluster
-		where = fmt.Sprintf("%d embedded nats-server %s on 127.0.0.1, routed, JetStream in temporary folders",
-			o.cluster, server.VERSION)
+		where = fmt.Sprintf("%d nats-server %s processes (this binary, embedding it) on 127.0.0.1, routed, "+
+			"JetStream in temporary folders", o.cluster, server.VERSION)
 	default:
 		s, err := natsd.Start()
 		if err != nil {

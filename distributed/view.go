@@ -197,7 +197,7 @@ func wrap(s string, n int, indent string) string {
 // dur renders milliseconds for the back row: 412ms, 2.01s, 25.1s.
 func dur(ms float64) string {
 	switch {
-	case ms < 1000:
+	case ms < 999.5:
 		return fmt.Sprintf("%.0fms", ms)
 	case ms < 10_000:
 		return fmt.Sprintf("%.2fs", ms/1000)

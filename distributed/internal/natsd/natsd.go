@@ -1,6 +1,8 @@
-// Package natsd runs nats-server in the demo's own process: one server, or
-// a cluster of three with routes on loopback, each with JetStream storing
-// in its own temporary folder. It is the demo's, not the lesson.
+// Package natsd runs nats-server, embedded: one server in the demo's own
+// process, or a cluster of three with routes on loopback, each a process of
+// its own (the demo's binary again), so that killing one is a real kill.
+// Each stores JetStream in a temporary folder that is removed. It is the
+// demo's, not the lesson.
 //
 // Every listener is on 127.0.0.1 with a port the system picks; nothing is
 // reachable from another machine, and two runs never collide.
@@ -11,7 +13,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -24,7 +25,7 @@ const Host = "127.0.0.1"
 // Server is one embedded nats-server with JetStream.
 type Server struct {
 	srv *server.Server
-	dir string // its JetStream store, removed by Shutdown
+	dir string // its JetStream store, removed by Shutdown; "" if not its own
 
 	once sync.Once
 	err  error
@@ -36,18 +37,32 @@ const EnvLog = "GCE_NATS_LOG"
 // TempPrefix names the temporary folders the servers store in.
 const TempPrefix = "gce-distributed-"
 
-// start starts one server named name. Routes, when given, make it a
-// member of a cluster: its own route port and the route URLs of every
-// member, itself included.
-func start(name string, clusterPort int, routes string) (*Server, error) {
-	dir, err := os.MkdirTemp("", TempPrefix+name+"-")
-	if err != nil {
-		return nil, fmt.Errorf("nats-server %s: %w", name, err)
+// spec is one server's configuration: a single server, or one member of
+// a cluster (then with fixed ports and the route URLs of every member,
+// itself included).
+type spec struct {
+	Name        string `json:"name"`
+	Port        int    `json:"port"`         // client port; server.RANDOM_PORT for any
+	ClusterPort int    `json:"cluster_port"` // 0: not in a cluster
+	Routes      string `json:"routes"`       // nats-route://127.0.0.1:port,...
+	Dir         string `json:"dir"`          // JetStream store; "" for a fresh temporary one
+}
+
+// start starts one server. A store it creates is removed by Shutdown; one
+// it is given belongs to the caller.
+func start(sp spec) (*Server, error) {
+	dir, own := sp.Dir, false
+	if dir == "" {
+		d, err := os.MkdirTemp("", TempPrefix+sp.Name+"-")
+		if err != nil {
+			return nil, fmt.Errorf("nats-server %s: %w", sp.Name, err)
+		}
+		dir, own = d, true
 	}
 	opts := &server.Options{
-		ServerName:         name,
+		ServerName:         sp.Name,
 		Host:               Host,
-		Port:               server.RANDOM_PORT,
+		Port:               sp.Port,
 		NoLog:              os.Getenv(EnvLog) == "",
 		NoSigs:             true, // the demo handles its own signals
 		JetStream:          true,
@@ -55,29 +70,34 @@ func start(name string, clusterPort int, routes string) (*Server, error) {
 		JetStreamMaxMemory: 64 << 20,
 		JetStreamMaxStore:  1 << 30,
 	}
-	if routes != "" {
-		opts.Cluster = server.ClusterOpts{Name: "gce", Host: Host, Port: clusterPort}
-		opts.Routes = server.RoutesFromStr(routes)
+	if sp.ClusterPort != 0 {
+		opts.Cluster = server.ClusterOpts{Name: "gce", Host: Host, Port: sp.ClusterPort}
+		opts.Routes = server.RoutesFromStr(sp.Routes)
 	}
 	srv, err := server.NewServer(opts)
 	if err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("nats-server %s: %w", name, err)
+		if own {
+			os.RemoveAll(dir)
+		}
+		return nil, fmt.Errorf("nats-server %s: %w", sp.Name, err)
 	}
 	if !opts.NoLog {
 		srv.ConfigureLogger() // to stderr
 	}
 	srv.Start() // returns once its listeners are being set up
-	s := &Server{srv: srv, dir: dir}
+	s := &Server{srv: srv}
+	if own {
+		s.dir = dir
+	}
 	if !srv.ReadyForConnections(10 * time.Second) {
-		return nil, errors.Join(fmt.Errorf("nats-server %s: not ready after 10s", name), s.Shutdown())
+		return nil, errors.Join(fmt.Errorf("nats-server %s: not ready after 10s", sp.Name), s.Shutdown())
 	}
 	return s, nil
 }
 
-// Start starts a single server.
+// Start starts a single server, storing in a temporary folder.
 func Start() (*Server, error) {
-	return start("n1", 0, "")
+	return start(spec{Name: "n1", Port: server.RANDOM_PORT})
 }
 
 // URL is the server's client URL, nats://127.0.0.1:port.
@@ -92,68 +112,14 @@ func (s *Server) Shutdown() error {
 	s.once.Do(func() {
 		s.srv.Shutdown()
 		s.srv.WaitForShutdown()
+		if s.dir == "" {
+			return
+		}
 		if err := os.RemoveAll(s.dir); err != nil {
 			s.err = fmt.Errorf("nats-server %s: remove store: %w", s.Name(), err)
 		}
 	})
 	return s.err
-}
-
-// Cluster is n servers routed to each other, forming one JetStream
-// cluster.
-type Cluster struct {
-	Servers []*Server
-}
-
-// StartCluster starts n servers on loopback, each routed to all. It
-// returns once each accepts clients; JetStream elects its meta leader a
-// moment later (callers retry their first JetStream call).
-func StartCluster(n int) (*Cluster, error) {
-	ports, err := freePorts(n)
-	if err != nil {
-		return nil, fmt.Errorf("cluster: %w", err)
-	}
-	routes := make([]string, n)
-	for i, p := range ports {
-		routes[i] = fmt.Sprintf("nats-route://%s:%d", Host, p)
-	}
-	c := &Cluster{}
-	for i := range n {
-		s, err := start(fmt.Sprintf("n%d", i+1), ports[i], strings.Join(routes, ","))
-		if err != nil {
-			return nil, errors.Join(err, c.Shutdown())
-		}
-		c.Servers = append(c.Servers, s)
-	}
-	return c, nil
-}
-
-// URLs are the members' client URLs.
-func (c *Cluster) URLs() []string {
-	out := make([]string, len(c.Servers))
-	for i, s := range c.Servers {
-		out[i] = s.URL()
-	}
-	return out
-}
-
-// ByName returns the member called name, or nil.
-func (c *Cluster) ByName(name string) *Server {
-	for _, s := range c.Servers {
-		if s.Name() == name {
-			return s
-		}
-	}
-	return nil
-}
-
-// Shutdown shuts every member down (see Server.Shutdown).
-func (c *Cluster) Shutdown() error {
-	var errs []error
-	for _, s := range c.Servers {
-		errs = append(errs, s.Shutdown())
-	}
-	return errors.Join(errs...)
 }
 
 // freePorts asks the system for n free loopback ports. The routes must be

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -37,7 +38,7 @@ func Run(ctx context.Context, stop <-chan struct{}, nc *nats.Conn, cfg wire.Conf
 	if err != nil {
 		return fmt.Errorf("%s: %w", cfg.Name, err)
 	}
-	rep := reporter{nc: nc, subject: cfg.Events, name: cfg.Name}
+	rep := &reporter{nc: nc, subject: cfg.Events, name: cfg.Name}
 	h := &autotrigger.Handler{
 		Name:   cfg.Name,
 		Ledger: ledger,
@@ -50,15 +51,15 @@ func Run(ctx context.Context, stop <-chan struct{}, nc *nats.Conn, cfg wire.Conf
 		Handle: func(ctx context.Context, msg jetstream.Msg) error {
 			ev := rep.delivery(msg)
 			ev.Kind = wire.Begin
-			rep.send(ev)
+			rep.hand(ev, +1)
 			out, err := h.Handle(ctx, msg)
-			// Reported before the worker acks: the parent's count of
-			// triggers in hand then never runs ahead of the server's.
 			ev.Kind, ev.Outcome = wire.End, out.String()
 			if err != nil {
 				ev.Err = err.Error()
 			}
-			rep.send(ev)
+			// Reported before the worker acks: the parent's count of
+			// triggers in hand then never runs ahead of the server's.
+			rep.hand(ev, -1)
 			return err
 		},
 		Nakked: func(msg jetstream.Msg) {
@@ -86,9 +87,24 @@ type reporter struct {
 	nc      *nats.Conn
 	subject string
 	name    string
+
+	mu     sync.Mutex // orders inHand's changes and their reports alike
+	inHand int        // deliveries in Handle now, across the worker's goroutines
 }
 
-func (r reporter) send(ev wire.Event) {
+// hand counts a delivery in (+1) or out (-1) and reports ev with the new
+// count. Changing and sending under one lock keeps the reports in the
+// order of the changes; two goroutines could otherwise send theirs
+// crossed, and the parent would count one too many for a moment.
+func (r *reporter) hand(ev wire.Event, delta int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.inHand += delta
+	ev.InHand = r.inHand
+	r.send(ev)
+}
+
+func (r *reporter) send(ev wire.Event) {
 	ev.Replica = r.name
 	b, err := json.Marshal(ev)
 	if err != nil {
@@ -98,7 +114,7 @@ func (r reporter) send(ev wire.Event) {
 }
 
 // delivery fills in which trigger and which delivery msg is.
-func (r reporter) delivery(msg jetstream.Msg) wire.Event {
+func (r *reporter) delivery(msg jetstream.Msg) wire.Event {
 	var ev wire.Event
 	var t autotrigger.Trigger
 	if json.Unmarshal(msg.Data(), &t) == nil {

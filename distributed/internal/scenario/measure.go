@@ -217,9 +217,15 @@ func (m *measurement) measure(ctx context.Context, start time.Time) (time.Durati
 	}
 	deadline := time.NewTimer(budget)
 	defer deadline.Stop()
-	var poll <-chan time.Time  // ticks once every trigger has an outcome
+	// The end is the server's to say: every trigger delivered, nothing
+	// pending or un-acked. Asked every 20ms, every 2ms once the reports
+	// say every trigger has an outcome (reports can be lost in a
+	// cluster's failover; the server's state cannot).
+	slow := time.NewTicker(20 * time.Millisecond)
+	defer slow.Stop()
+	poll := slow.C
 	var armed <-chan time.Time // fires when the kill is due
-	fired := false
+	fired, fast := false, false
 	var disrupting sync.WaitGroup
 	defer disrupting.Wait()
 	for {
@@ -255,10 +261,8 @@ func (m *measurement) measure(ctx context.Context, start time.Time) (time.Durati
 				armed = arm.C
 			}
 		}
-		if !all {
-			continue
-		}
-		if poll == nil {
+		if all && !fast {
+			fast = true
 			tick := time.NewTicker(2 * time.Millisecond)
 			defer tick.Stop()
 			poll = tick.C
@@ -266,7 +270,7 @@ func (m *measurement) measure(ctx context.Context, start time.Time) (time.Durati
 		ictx, cancel := context.WithTimeout(ctx, time.Second)
 		info, err := m.cons.Info(ictx)
 		cancel()
-		if err == nil && info.NumAckPending == 0 && info.NumPending == 0 {
+		if err == nil && info.Delivered.Stream >= uint64(len(m.ts)) && info.NumPending == 0 && info.NumAckPending == 0 {
 			return time.Since(start), nil
 		}
 	}
@@ -275,18 +279,14 @@ func (m *measurement) measure(ctx context.Context, start time.Time) (time.Durati
 // disrupt does the variant's disruption, once the victim holds something.
 func (m *measurement) disrupt(ctx context.Context, start time.Time, wg *sync.WaitGroup) {
 	if m.v.Disrupt == KillLeader {
-		si, err := m.stream.Info(ctx)
-		if err != nil || si.Cluster == nil || m.w.Cluster == nil {
+		ictx, cancel := context.WithTimeout(ctx, time.Second)
+		si, err := m.stream.Info(ictx)
+		cancel()
+		if err != nil || si.Cluster == nil || si.Cluster.Leader == "" || m.w.Cluster == nil {
 			return // try again at the next event
 		}
-		srv := m.w.Cluster.ByName(si.Cluster.Leader)
-		if srv == nil {
-			return
-		}
 		m.victim, m.disruptedAt = si.Cluster.Leader, time.Since(start)
-		// Shutdown blocks while the server steps down and closes; the
-		// loop goes on counting meanwhile. Waited for by measure.
-		wg.Go(func() { _ = srv.Shutdown() })
+		m.disruptErr = m.w.Cluster.Kill(si.Cluster.Leader)
 		return
 	}
 	r := m.reps[min(1, len(m.reps)-1)] // replica-2

@@ -28,7 +28,7 @@ func Run(ctx context.Context, w World, vs []Variant, obs Observer) (report.Patte
 	}
 	if w.Cluster != nil {
 		p.Scenario = fmt.Sprintf("%d-server cluster, stream, consumer and ledger in %d copies: %d CD triggers, %d replicas",
-			len(w.Cluster.Servers), w.Copies, w.Items, w.Replicas)
+			w.Cluster.Size(), w.Copies, w.Items, w.Replicas)
 	}
 	nc, err := nats.Connect(joinURLs(w.URLs), nats.Name("gce-distributed-parent"),
 		nats.ReconnectWait(100*time.Millisecond), nats.MaxReconnects(-1))

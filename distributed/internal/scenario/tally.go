@@ -43,8 +43,9 @@ type item struct {
 }
 
 type rstate struct {
-	open map[uint64]string // deliveries in hand: consumer sequence -> trigger ID
-	dead bool              // exited: its reports no longer count as in hand
+	open   map[uint64]string // deliveries in hand: consumer sequence -> trigger ID
+	inHand int               // as the replica last reported it
+	dead   bool              // exited: its reports no longer count as in hand
 	// heldAtExit: the deliveries it held when it exited.
 	heldAtExit map[uint64]string
 }
@@ -107,12 +108,11 @@ func (t *tally) event(m *nats.Msg) {
 		r.open[ev.Seq] = ev.ID
 		t.begins++
 		t.begun[ev.ID] = true
-		t.inflight++
-		t.peak = max(t.peak, t.inflight)
+		t.count(r, ev.InHand)
 	case wire.End:
-		if _, ok := r.open[ev.Seq]; ok {
-			delete(r.open, ev.Seq)
-			t.inflight--
+		delete(r.open, ev.Seq)
+		if !r.dead {
+			t.count(r, ev.InHand)
 		}
 		if ev.Delivery == 1 && !t.start.IsZero() {
 			t.lastFirstEnd = max(t.lastFirstEnd, time.Since(t.start))
@@ -123,6 +123,14 @@ func (t *tally) event(m *nats.Msg) {
 	case wire.NoAck:
 		t.noack++
 	}
+}
+
+// count takes a replica's report of what it holds: the sum over the
+// replicas is what is in hand.
+func (t *tally) count(r *rstate, inHand int) {
+	t.inflight += inHand - r.inHand
+	r.inHand = inHand
+	t.peak = max(t.peak, t.inflight)
 }
 
 // ended counts one delivery's outcome against its trigger.
@@ -160,7 +168,8 @@ func (t *tally) exited(name string) {
 		return
 	}
 	r.dead = true
-	t.inflight -= len(r.open)
+	t.inflight -= r.inHand
+	r.inHand = 0
 	r.heldAtExit, r.open = r.open, map[uint64]string{}
 }
 
@@ -168,7 +177,7 @@ func (t *tally) exited(name string) {
 func (t *tally) holding(name string) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return len(t.reps[name].open)
+	return t.reps[name].inHand
 }
 
 // done is how many triggers have an outcome (effected or failed), and

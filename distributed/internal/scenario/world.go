@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/internal/fleet"
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/internal/natsd"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/internal/report"
 )
 
@@ -78,11 +77,17 @@ func ClusterVariants() []Variant {
 	}
 }
 
+// Cluster is a cluster whose members can be killed (natsd.Cluster).
+type Cluster interface {
+	Size() int
+	Kill(server string) error // SIGKILL the member called server
+}
+
 // World is where the variants run.
 type World struct {
-	URLs     []string       // the servers' client URLs
-	Cluster  *natsd.Cluster // the embedded cluster, for KillLeader; nil otherwise
-	Copies   int            // copies of the stream, consumer and ledger: 1, or 3 in a cluster
+	URLs     []string // the servers' client URLs
+	Cluster  Cluster  // the cluster, for KillLeader; nil otherwise
+	Copies   int      // copies of the stream, consumer and ledger: 1, or 3 in a cluster
 	Launch   fleet.Launcher
 	Replicas int
 	Items    int

@@ -71,6 +71,10 @@ type Event struct {
 	Delivery uint64 `json:"delivery,omitempty"` // 1 for a first delivery, 2+ for redeliveries
 	Outcome  string `json:"outcome,omitempty"`  // on End: effected, duplicate, failed, retry
 	Err      string `json:"err,omitempty"`      // on End: why it failed
+	// InHand is how many deliveries the replica holds once this Begin or
+	// End is counted: the parent sums the replicas' latest, so an event
+	// lost in a cluster's failover delays the count but never skews it.
+	InHand int `json:"in_hand"`
 }
 
 // DBRequest asks the database for one connection, held for Hold.
