@@ -178,7 +178,7 @@ func clause(v Variant, w World, rv report.Variant) string {
 		return fmt.Sprintf("%s (MaxAckPending %d): at most %d in flight across %d replicas (server: %d), %d failed, %s for a bound of %s",
 			v.Name, v.MaxAckPending, rv.PeakInflight, w.Replicas, rv.PeakAckPending, rv.Failed, dur(rv.WallMS), dur(rv.BoundMS))
 	case v.Disrupt == KillOne:
-		return fmt.Sprintf("%s: %d redelivered after AckWait, %d duplicate effects prevented by the ledger, %d done twice, %d lost, %s of tail",
+		return fmt.Sprintf("%s: %d redelivered after AckWait, the ledger made %d of them no-ops, %d done twice, %d lost, a %s tail",
 			v.Name, rv.Redelivered, rv.DuplicateEffectsPrevented, rv.DuplicateEffects, rv.Lost, dur(rv.TailMS))
 	case v.Disrupt == TermOne:
 		return fmt.Sprintf("%s: %d waited for AckWait, %d nak'd and redelivered at once, %d lost",
