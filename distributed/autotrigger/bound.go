@@ -17,7 +17,11 @@ import (
 // connections), not to a per-process figure. Every delivered message counts
 // until it is acked or its ackWait passes, including the ones a crashed
 // replica held: after a crash the survivors run with fewer slots until
-// ackWait returns them. That is the price of the bound being exact.
+// ackWait returns them. That is the price of the bound being exact. (It is
+// exact while one server leads the consumer; a new leader after a crash
+// hands out again what the old one delivered and had not seen acked, so
+// for a moment more than maxAckPending can be in hand. The ledger keeps
+// their effects single.)
 //
 // ackWait is how long a delivered message may stay un-acked before the
 // server delivers it again: longer than the slowest trigger (or the

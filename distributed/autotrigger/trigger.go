@@ -23,7 +23,8 @@ type Trigger struct {
 	Prepare time.Duration `json:"prepare_ns"`
 }
 
-// TriggerID names pipeline p of CI build b, e.g. "ci-1842-cd-007".
+// TriggerID names the trigger of CD pipeline pipeline for CI build build:
+// "ci-1842-cd-007".
 func TriggerID(build, pipeline int) string {
 	return fmt.Sprintf("ci-%d-cd-%03d", build, pipeline)
 }
