@@ -153,10 +153,16 @@ func (m *measurement) what(rv *report.Variant, c counts) []string {
 		case m.victimExit != nil:
 			exit = m.victimExit.Error()
 		}
-		out = append(out, fmt.Sprintf("%s SIGTERM at %s holding %d: finished them, %d nak'd, %s after %s",
-			m.victim, at, m.heldAtHit, rv.Nakked, exit, dur(report.MS(m.exitedAfter))))
+		finished := fmt.Sprintf("finished %d", m.heldAtHit-len(c.heldAtExit[m.victim]))
+		if n := len(c.heldAtExit[m.victim]); n > 0 {
+			finished += fmt.Sprintf(", abandoned %d (its grace ran out)", n)
+		}
+		out = append(out, fmt.Sprintf("%s SIGTERM at %s holding %d: %s, %d nak'd, %s after %s",
+			m.victim, at, m.heldAtHit, finished, rv.Nakked, exit, dur(report.MS(m.exitedAfter))))
 		if ackWaited > 0 {
-			out = append(out, fmt.Sprintf("%d waited for AckWait: handed to a pull the replica had already abandoned (racy)", ackWaited))
+			// Designed out (see autotrigger/pull.go), so counted, not hidden:
+			// the other notes say where those deliveries went.
+			out = append(out, fmt.Sprintf("%d waited for AckWait", ackWaited))
 		} else {
 			out = append(out, "none waited for AckWait")
 		}

@@ -46,7 +46,8 @@ type rstate struct {
 	open   map[uint64]string // deliveries in hand: consumer sequence -> trigger ID
 	inHand int               // as the replica last reported it
 	dead   bool              // exited: its reports no longer count as in hand
-	// heldAtExit: the deliveries it held when it exited.
+	// heldAtExit: the deliveries it held when it exited, less those whose
+	// End report arrived after the exit: what it never finished.
 	heldAtExit map[uint64]string
 }
 
@@ -111,6 +112,7 @@ func (t *tally) event(m *nats.Msg) {
 		t.count(r, ev.InHand)
 	case wire.End:
 		delete(r.open, ev.Seq)
+		delete(r.heldAtExit, ev.Seq) // ended before the exit; its report came after
 		if !r.dead {
 			t.count(r, ev.InHand)
 		}
