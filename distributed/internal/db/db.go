@@ -122,7 +122,7 @@ type Client struct {
 	NC      *nats.Conn
 	Subject string
 	Replica string
-	// Timeout bounds a request: the pool's acquire timeout plus a margin
+	// Timeout bounds one request: the pool's acquire timeout plus a margin
 	// for the round trip.
 	Timeout time.Duration
 }
@@ -130,28 +130,48 @@ type Client struct {
 // ErrUnreachable is the error of a request nobody answered in time.
 var ErrUnreachable = errors.New("database unreachable")
 
+// patience is how long Conn keeps asking a database that does not answer
+// (a cluster's failover: the parent's connection moving to another server).
+const patience = 30 * time.Second
+
 // Conn asks for one connection for hold and returns once granted, or the
-// database's error (the pool exhausted), or ErrUnreachable.
+// database's error (the pool exhausted), or ErrUnreachable. A request
+// nobody answered is asked again: the database either never saw it or
+// booked a connection that frees itself when its hold has passed.
 func (c *Client) Conn(ctx context.Context, hold time.Duration) error {
 	body, err := json.Marshal(wire.DBRequest{Replica: c.Replica, Hold: hold})
 	if err != nil {
 		return fmt.Errorf("database request: %w", err)
 	}
-	rctx, cancel := context.WithTimeout(ctx, c.Timeout)
-	defer cancel()
-	m, err := c.NC.RequestWithContext(rctx, c.Subject, body)
-	switch {
-	case ctx.Err() != nil:
-		return context.Cause(ctx)
-	case err != nil:
-		return fmt.Errorf("%w: %w", ErrUnreachable, err)
+	giveUp := time.Now().Add(patience)
+	pause := 50 * time.Millisecond
+	for {
+		rctx, cancel := context.WithTimeout(ctx, c.Timeout)
+		m, err := c.NC.RequestWithContext(rctx, c.Subject, body)
+		cancel()
+		switch {
+		case ctx.Err() != nil:
+			return context.Cause(ctx)
+		case err == nil:
+			var r wire.DBReply
+			if err := json.Unmarshal(m.Data, &r); err != nil {
+				return fmt.Errorf("database reply: %w", err)
+			}
+			if r.Err != "" {
+				return errors.New(r.Err)
+			}
+			return nil
+		case !errors.Is(err, nats.ErrNoResponders) && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, nats.ErrTimeout),
+			time.Now().After(giveUp):
+			return fmt.Errorf("%w: %w", ErrUnreachable, err)
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return context.Cause(ctx)
+		}
+		pause = min(2*pause, time.Second)
 	}
-	var r wire.DBReply
-	if err := json.Unmarshal(m.Data, &r); err != nil {
-		return fmt.Errorf("database reply: %w", err)
-	}
-	if r.Err != "" {
-		return errors.New(r.Err)
-	}
-	return nil
 }

@@ -95,14 +95,36 @@ func (m *measurement) figures(rv *report.Variant, wall time.Duration, smp *sampl
 	if c.noack > 0 {
 		notes = append(notes, fmt.Sprintf("%d acks unconfirmed", c.noack))
 	}
-	notes = append(notes, fmt.Sprintf("server ack-pending peak %d", rv.PeakAckPending))
+	if m.w.Cluster == nil || rv.PeakInflight <= m.v.MaxAckPending || m.v.MaxAckPending < 0 {
+		notes = append(notes, fmt.Sprintf("server ack-pending peak %d", rv.PeakAckPending))
+	}
 	rv.Notes = strings.Join(notes, "; ")
+}
+
+// overBound explains, in a cluster, a count of triggers in hand above the
+// bound: measured, so shown, with why. On one server the replicas' reports
+// arrive in the order the server acted; across three they need not.
+func (m *measurement) overBound(rv *report.Variant) []string {
+	if m.w.Cluster == nil || m.v.MaxAckPending < 0 || rv.PeakInflight <= m.v.MaxAckPending {
+		return nil
+	}
+	why := "across servers reports can arrive out of order"
+	if rv.Redelivered > 0 {
+		why += fmt.Sprintf(", and a new consumer leader hands out again what the old one had delivered (%d redelivered) "+
+			"while the first deliveries still hold it", rv.Redelivered)
+	}
+	return []string{fmt.Sprintf("%d in hand by the replicas' reports, at most %d by the server's count: %s",
+		rv.PeakInflight, rv.PeakAckPending, why)}
+}
+
+func wallOf(rv *report.Variant) time.Duration {
+	return time.Duration(rv.WallMS * float64(time.Millisecond))
 }
 
 // what says what the variant is and what its disruption did, from the
 // figures.
-func (m *measurement) what(rv *report.Variant, c counts) []string {
-	var out []string
+func (m *measurement) what(rv *report.Variant, c counts) (out []string) {
+	defer func() { out = append(out, m.overBound(rv)...) }()
 	switch {
 	case m.v.MaxAckPending < 0:
 		out = append(out, fmt.Sprintf("Bad: limit %d in each of %d replicas, no MaxAckPending", PerReplica, m.w.Replicas))
@@ -111,17 +133,6 @@ func (m *measurement) what(rv *report.Variant, c counts) []string {
 	}
 	if m.disruptErr != nil {
 		out = append(out, fmt.Sprintf("disruption failed: %v", m.disruptErr))
-	}
-	if m.w.Cluster != nil && m.v.MaxAckPending > 0 && rv.PeakInflight > m.v.MaxAckPending {
-		// Measured, and not hidden: on one server the reports arrive in
-		// the order the server acted; across three they need not.
-		why := "in a cluster the replicas' reports travel different routes and can arrive out of order"
-		if rv.Redelivered > 0 {
-			why += fmt.Sprintf(", and a failover hands out again what the old leader had delivered (%d redelivered) "+
-				"while the first deliveries still hold it", rv.Redelivered)
-		}
-		out = append(out, fmt.Sprintf("%d in hand at once by the replicas' reports: %s; the server counted at most %d",
-			rv.PeakInflight, why, rv.PeakAckPending))
 	}
 	if m.disruptedAt == 0 {
 		if m.v.Disrupt != None {
@@ -167,7 +178,15 @@ func (m *measurement) what(rv *report.Variant, c counts) []string {
 			out = append(out, "none waited for AckWait")
 		}
 	case KillLeader:
-		out = append(out, fmt.Sprintf("stream leader %s SIGKILLed at %s", m.victim, at))
+		s := fmt.Sprintf("stream leader %s SIGKILLed at %s", m.victim, at)
+		switch {
+		case m.consumerLeader == m.victim:
+			s += " (it led the consumer and the ledger too)"
+		case m.consumerLeader != "":
+			s += fmt.Sprintf(" (the consumer's leader, %s, lived on)", m.consumerLeader)
+		}
+		out = append(out, s+fmt.Sprintf("; the longest stall after it: %s without a trigger ending",
+			dur(report.MS(c.stallAfter(m.disruptedAt, wallOf(rv))))))
 	}
 	return out
 }

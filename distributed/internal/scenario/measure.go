@@ -46,12 +46,13 @@ type measurement struct {
 	dropped int // the CI retry's triggers the stream dropped as duplicates
 
 	// What the disruption did, for the notes.
-	disruptedAt time.Duration // since the clock started; 0: not (yet)
-	victim      string
-	heldAtHit   int
-	disruptErr  error         // the kill or signal could not be sent
-	exitedAfter time.Duration // how long the victim took to exit
-	victimExit  error         // how it exited (nil: status 0)
+	disruptedAt    time.Duration // since the clock started; 0: not (yet)
+	victim         string
+	heldAtHit      int
+	disruptErr     error         // the kill or signal could not be sent
+	consumerLeader string        // KillLeader: who led the consumer when the stream's leader was killed
+	exitedAfter    time.Duration // how long the victim took to exit
+	victimExit     error         // how it exited (nil: status 0)
 }
 
 // progress is for the observer's live line.
@@ -103,6 +104,11 @@ func (m *measurement) run(ctx context.Context) (report.Variant, error) {
 	}
 	if m.cons, err = m.stream.CreateConsumer(setup, cc); err != nil {
 		return rv, fmt.Errorf("create consumer: %w", err)
+	}
+	if m.v.Disrupt == KillLeader {
+		if err := m.colocateLeaders(setup); err != nil {
+			return rv, err
+		}
 	}
 	m.pool = sim.NewPool(PoolSize, m.w.scaled(AcquireTimeout))
 	dbs, err := db.Serve(m.nc, m.name("db"), m.pool)

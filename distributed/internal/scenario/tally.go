@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -29,8 +30,9 @@ type tally struct {
 	created        map[string]int // effects recorded, per trigger ID
 	dups           int            // deliveries that found the effect done
 
-	lastFirstEnd time.Duration // since start: the last end of a first delivery
-	terminal     int           // items effected or failed
+	lastFirstEnd time.Duration   // since start: the last end of a first delivery
+	ends         []time.Duration // since start: every End reported, in arrival order
+	terminal     int             // items effected or failed
 
 	readyN  int
 	ready   chan struct{} // closed when every replica has reported Ready
@@ -116,8 +118,12 @@ func (t *tally) event(m *nats.Msg) {
 		if !r.dead {
 			t.count(r, ev.InHand)
 		}
-		if ev.Delivery == 1 && !t.start.IsZero() {
-			t.lastFirstEnd = max(t.lastFirstEnd, time.Since(t.start))
+		if !t.start.IsZero() {
+			since := time.Since(t.start)
+			t.ends = append(t.ends, since)
+			if ev.Delivery == 1 {
+				t.lastFirstEnd = max(t.lastFirstEnd, since)
+			}
 		}
 		t.ended(ev)
 	case wire.Nak:
@@ -207,6 +213,7 @@ func (t *tally) inflightNow() int {
 type counts struct {
 	peak, begins, nakked, noack, dups, duplicateEffects int
 	lastFirstEnd                                        time.Duration
+	ends                                                []time.Duration
 	failed                                              map[string]string // trigger ID -> reason
 	heldAtExit                                          map[string]map[uint64]string
 }
@@ -215,7 +222,7 @@ func (t *tally) counts() counts {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	c := counts{peak: t.peak, begins: t.begins, nakked: t.nakked, noack: t.noack, dups: t.dups,
-		lastFirstEnd: t.lastFirstEnd, failed: map[string]string{}, heldAtExit: map[string]map[uint64]string{}}
+		lastFirstEnd: t.lastFirstEnd, ends: slices.Clone(t.ends), failed: map[string]string{}, heldAtExit: map[string]map[uint64]string{}}
 	for _, n := range t.created {
 		c.duplicateEffects += max(0, n-1)
 	}
@@ -230,6 +237,21 @@ func (t *tally) counts() counts {
 		}
 	}
 	return c
+}
+
+// stallAfter is the longest time after from (and before until) that no
+// trigger ended: what an election cost.
+func (c counts) stallAfter(from, until time.Duration) time.Duration {
+	var longest time.Duration
+	last := from
+	for _, e := range c.ends {
+		if e < from {
+			continue
+		}
+		longest = max(longest, e-last)
+		last = e
+	}
+	return max(longest, until-last)
 }
 
 // reason is the innermost cause of an error's text: "trigger ci-1-cd-007:
