@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/internal/scenario"
 )
 
 // textView renders a run for people, as the main module's does: a
@@ -53,7 +54,7 @@ func (t *textView) printf(format string, args ...any) {
 func (t *textView) start(o options, where string) {
 	t.printf("%s scale %g (a trigger holds its connection %v), seed %d\n%s\n",
 		t.paint(bold, "Go Concurrency at Scale: distributed,"), o.scale,
-		time.Duration(float64(200*time.Millisecond)*o.scale), o.seed, wrap("NATS: "+where, width, "   "))
+		time.Duration(float64(scenario.Hold)*o.scale), o.seed, wrap("NATS: "+where, width, "   "))
 }
 
 // ScenarioStart prints the heading and the column titles.

@@ -127,7 +127,7 @@ func (m *measurement) what(rv *report.Variant, c counts) (out []string) {
 	defer func() { out = append(out, m.overBound(rv)...) }()
 	switch {
 	case m.v.MaxAckPending < 0:
-		out = append(out, fmt.Sprintf("Bad: limit %d in each of %d replicas, no MaxAckPending", PerReplica, m.w.Replicas))
+		out = append(out, fmt.Sprintf("Bad: limit %d in each of %s, no MaxAckPending", PerReplica, plural(m.w.Replicas, "replica")))
 	case m.v.Disrupt == None:
 		out = append(out, fmt.Sprintf("MaxAckPending %d on one durable consumer", m.v.MaxAckPending))
 	}
@@ -197,11 +197,11 @@ func clause(v Variant, w World, rv report.Variant) string {
 	case rv.Partial:
 		return ""
 	case v.MaxAckPending < 0:
-		return fmt.Sprintf("%s: %d replicas x limit %d = %d in flight against %d connections: %d of %d failed",
-			v.Name, w.Replicas, PerReplica, rv.PeakInflight, PoolSize, rv.Failed, w.Items)
+		return fmt.Sprintf("%s: %s x limit %d allow %d at once against %d connections: %d in flight, %d of %d failed",
+			v.Name, plural(w.Replicas, "replica"), PerReplica, w.Replicas*PerReplica, PoolSize, rv.PeakInflight, rv.Failed, w.Items)
 	case v.Disrupt == None:
-		return fmt.Sprintf("%s (MaxAckPending %d): at most %d in flight across %d replicas (server: %d), %d failed, %s for a bound of %s",
-			v.Name, v.MaxAckPending, rv.PeakInflight, w.Replicas, rv.PeakAckPending, rv.Failed, dur(rv.WallMS), dur(rv.BoundMS))
+		return fmt.Sprintf("%s (MaxAckPending %d): at most %d in flight across %s (server: %d), %d failed, %s for a bound of %s",
+			v.Name, v.MaxAckPending, rv.PeakInflight, plural(w.Replicas, "replica"), rv.PeakAckPending, rv.Failed, dur(rv.WallMS), dur(rv.BoundMS))
 	case v.Disrupt == KillOne:
 		return fmt.Sprintf("%s: %d redelivered after AckWait, the ledger made %d of them no-ops, %d done twice, %d lost, a %s tail",
 			v.Name, rv.Redelivered, rv.DuplicateEffectsPrevented, rv.DuplicateEffects, rv.Lost, dur(rv.TailMS))
@@ -249,6 +249,14 @@ func tallyOf(counts map[string]int) []string {
 		out[i] = fmt.Sprintf("%d x %s", counts[k], k)
 	}
 	return out
+}
+
+// plural says "1 replica", "3 replicas".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // dur renders milliseconds as the main module's table does: 412ms, 2.01s,
