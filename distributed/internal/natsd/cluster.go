@@ -23,11 +23,11 @@ const EnvServer = "GCE_DISTRIBUTED_SERVER"
 // embedded server (see ServerMain).
 type Cluster struct {
 	members []*member
-	dir     string // holds every member's store; removed by Shutdown
 }
 
 type member struct {
 	name, url string
+	dir       string // its store: the member removes it on a clean exit, Kill and Shutdown on any other
 	cmd       *exec.Cmd
 	stdin     *os.File      // write end: closing it stops the member
 	done      chan struct{} // closed by the member's waiter once it has exited
@@ -38,11 +38,7 @@ type member struct {
 // elects its meta leader a moment later: callers retry their first call).
 // Members write their errors to stderr.
 func StartCluster(exe string, n int, stderr *os.File) (c *Cluster, err error) {
-	dir, err := os.MkdirTemp("", TempPrefix+"cluster-")
-	if err != nil {
-		return nil, fmt.Errorf("cluster: %w", err)
-	}
-	c = &Cluster{dir: dir}
+	c = &Cluster{}
 	defer func() {
 		if err != nil {
 			err = errors.Join(err, c.Shutdown())
@@ -57,8 +53,10 @@ func StartCluster(exe string, n int, stderr *os.File) (c *Cluster, err error) {
 		routes[i] = fmt.Sprintf("nats-route://%s:%d", Host, ports[n+i])
 	}
 	for i := range n {
+		// No Dir: each member makes its own temporary store and removes
+		// it when it shuts down, also when this process died first.
 		sp := spec{Name: fmt.Sprintf("n%d", i+1), Port: ports[i], ClusterPort: ports[n+i],
-			Routes: strings.Join(routes, ","), Dir: fmt.Sprintf("%s/n%d", dir, i+1)}
+			Routes: strings.Join(routes, ",")}
 		m, err := startMember(exe, sp, stderr)
 		if err != nil {
 			return c, err
@@ -101,16 +99,21 @@ func startMember(exe string, sp spec, stderr *os.File) (*member, error) {
 		inW.Close()
 		close(m.done)
 	}()
-	ready := make(chan bool, 1)
-	go func() { // reads the member's stdout to its end: ends with the process
+	ready := make(chan string, 1) // the store's folder, or "" if the member failed
+	go func() {                   // reads the member's stdout to its end: ends with the process
 		defer outR.Close()
 		sc := bufio.NewScanner(outR)
-		ready <- sc.Scan() && sc.Text() == "ready"
+		dir := ""
+		if sc.Scan() {
+			dir, _ = strings.CutPrefix(sc.Text(), "ready ")
+		}
+		ready <- dir
 		_, _ = io.Copy(io.Discard, outR)
 	}()
 	select {
-	case ok := <-ready:
-		if ok {
+	case dir := <-ready:
+		if dir != "" {
+			m.dir = dir
 			return m, nil
 		}
 	case <-time.After(30 * time.Second):
@@ -141,15 +144,16 @@ func (c *Cluster) Kill(name string) error {
 				return fmt.Errorf("kill nats-server %s: %w", name, err)
 			}
 			<-m.done
-			return nil
+			return os.RemoveAll(m.dir) // the dead cannot
+
 		}
 	}
 	return fmt.Errorf("no cluster member %q", name)
 }
 
 // Shutdown stops every member still running (closing its stdin, which it
-// answers with a clean shutdown; SIGKILL if it takes longer than ten
-// seconds), then removes the stores.
+// answers with a clean shutdown that removes its store; SIGKILL if it takes
+// longer than ten seconds), and removes any store left behind.
 func (c *Cluster) Shutdown() error {
 	for _, m := range c.members {
 		m.stdin.Close()
@@ -163,16 +167,20 @@ func (c *Cluster) Shutdown() error {
 			<-m.done
 		}
 	}
-	if err := os.RemoveAll(c.dir); err != nil {
-		return fmt.Errorf("cluster: remove stores: %w", err)
+	var errs []error
+	for _, m := range c.members {
+		if err := os.RemoveAll(m.dir); err != nil {
+			errs = append(errs, fmt.Errorf("cluster: remove the store of %s: %w", m.name, err))
+		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // ServerMain is a cluster member's process: it runs the server in spec
-// (JSON), says "ready" on stdout once it accepts clients, and shuts down
-// cleanly when stdin reaches end of file (the parent closed it, or died) or
-// on SIGTERM. It returns the exit status.
+// (JSON), says "ready" and its store's folder on stdout once it accepts
+// clients, and shuts down cleanly (removing the store) when stdin reaches
+// end of file (the parent closed it, or died) or on SIGTERM. It returns
+// the exit status.
 func ServerMain(config string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var sp spec
 	if err := json.Unmarshal([]byte(config), &sp); err != nil {
@@ -185,7 +193,7 @@ func ServerMain(config string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	fmt.Fprintln(stdout, "ready")
+	fmt.Fprintln(stdout, "ready", s.dir)
 	gone := make(chan struct{})
 	go func() { // ends at end of file, or with the process
 		_, _ = io.Copy(io.Discard, stdin)
