@@ -7,6 +7,31 @@ import (
 	"time"
 )
 
+// killNow says whether this is the moment to SIGKILL the victim: when it
+// holds a trigger past its effect and one before it (both cases the ledger
+// must handle), or, failing that, when one of its triggers is about to end
+// (a kill later would find it holding nothing). The parent knows each
+// trigger's Prepare and Hold, and when each delivery began; the ledger
+// tells afterwards which ones really were past their effect.
+func (m *measurement) killNow(now time.Time) bool {
+	held := m.tally.held(m.reps[min(1, len(m.reps)-1)].Name())
+	margin := m.w.scaled(Hold) / 20
+	past, before, ending := 0, 0, 0
+	for _, h := range held {
+		t := m.byID[h.id]
+		in := now.Sub(h.since)
+		switch {
+		case in > t.Hold-margin:
+			ending++
+		case in > t.Prepare+margin:
+			past++
+		case in < t.Prepare-margin:
+			before++
+		}
+	}
+	return (past > 0 && before > 0) || ending > 0
+}
+
 // disrupt does the variant's disruption, once the victim holds something.
 func (m *measurement) disrupt(ctx context.Context, start time.Time, wg *sync.WaitGroup) {
 	if m.v.Disrupt == KillLeader {

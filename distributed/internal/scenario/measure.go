@@ -32,6 +32,7 @@ type measurement struct {
 	nc    *nats.Conn
 	js    jetstream.JetStream
 	ts    []autotrigger.Trigger
+	byID  map[string]autotrigger.Trigger
 	holds []time.Duration
 	end   func() // the observer's, if any
 	// later queues a clean-up for the end of the run: see Run.
@@ -230,8 +231,7 @@ func (m *measurement) measure(ctx context.Context, start time.Time) (time.Durati
 	slow := time.NewTicker(20 * time.Millisecond)
 	defer slow.Stop()
 	poll := slow.C
-	var armed <-chan time.Time // fires when the kill is due
-	fired, fast := false, false
+	fast := false
 	var disrupting sync.WaitGroup
 	defer disrupting.Wait()
 	for {
@@ -242,8 +242,6 @@ func (m *measurement) measure(ctx context.Context, start time.Time) (time.Durati
 			return time.Since(start), fmt.Errorf("not done after %v", budget)
 		case <-m.tally.changed:
 		case <-poll:
-		case <-armed:
-			fired, armed = true, nil
 		}
 		n, all := m.tally.done()
 		if m.v.Disrupt != None && m.disruptedAt == 0 && m.disruptErr == nil {
@@ -254,17 +252,19 @@ func (m *measurement) measure(ctx context.Context, start time.Time) (time.Durati
 				if n >= len(m.ts)*3/10 {
 					m.disrupt(ctx, start, &disrupting)
 				}
-			case fired:
-				m.disrupt(ctx, start, &disrupting) // again at each event until the victim holds one
-			case armed == nil && m.tally.handedOut() >= len(m.ts):
+			case m.tally.handedOut() >= len(m.ts):
 				// Every trigger handed out once: a kill now shows its
-				// AckWait tail alone, with no new work to hide it. A
-				// quarter of a hold later the victim holds triggers a
-				// quarter to a whole hold in: some before their effect,
-				// some after.
-				arm := time.NewTimer(m.w.scaled(Hold) / 4)
-				defer arm.Stop()
-				armed = arm.C
+				// AckWait tail alone, with no new work to hide it. Looked
+				// at every 2ms from here, until the moment is right.
+				if !fast {
+					fast = true
+					tick := time.NewTicker(2 * time.Millisecond)
+					defer tick.Stop()
+					poll = tick.C
+				}
+				if m.killNow(time.Now()) {
+					m.disrupt(ctx, start, &disrupting)
+				}
 			}
 		}
 		if all && !fast {

@@ -70,6 +70,10 @@ func Run(ctx context.Context, w World, vs []Variant, obs Observer) (report.Patte
 			_ = f(cctx) // best effort: after an interrupt the servers may be gone
 		}
 	}()
+	byID := make(map[string]autotrigger.Trigger, len(ts))
+	for _, t := range ts {
+		byID[t.ID] = t
+	}
 	var dropped []int
 	var clauses []string
 	for i, v := range vs {
@@ -79,7 +83,7 @@ func Run(ctx context.Context, w World, vs []Variant, obs Observer) (report.Patte
 			}
 			continue
 		}
-		m := &measurement{w: w, v: v, idx: i, nc: nc, js: js, ts: ts, holds: holds,
+		m := &measurement{w: w, v: v, idx: i, nc: nc, js: js, ts: ts, byID: byID, holds: holds,
 			later: func(f func(context.Context) error) { cleanups = append(cleanups, f) }}
 		if obs != nil {
 			m.end = obs.VariantStart(v.Name, m.progress)

@@ -45,9 +45,10 @@ type item struct {
 }
 
 type rstate struct {
-	open   map[uint64]string // deliveries in hand: consumer sequence -> trigger ID
-	inHand int               // as the replica last reported it
-	dead   bool              // exited: its reports no longer count as in hand
+	open   map[uint64]string    // deliveries in hand: consumer sequence -> trigger ID
+	since  map[uint64]time.Time // when each delivery in hand began, as the parent heard
+	inHand int                  // as the replica last reported it
+	dead   bool                 // exited: its reports no longer count as in hand
 	// heldAtExit: the deliveries it held when it exited, less those whose
 	// End report arrived after the exit: what it never finished.
 	heldAtExit map[uint64]string
@@ -66,7 +67,7 @@ func newTally(ids []string, replicas []string) *tally {
 		t.items[id] = &item{}
 	}
 	for _, r := range replicas {
-		t.reps[r] = &rstate{open: map[uint64]string{}}
+		t.reps[r] = &rstate{open: map[uint64]string{}, since: map[uint64]time.Time{}}
 	}
 	return t
 }
@@ -108,12 +109,13 @@ func (t *tally) event(m *nats.Msg) {
 		if r.dead {
 			return // reported just before it died, read after: not in hand
 		}
-		r.open[ev.Seq] = ev.ID
+		r.open[ev.Seq], r.since[ev.Seq] = ev.ID, time.Now()
 		t.begins++
 		t.begun[ev.ID] = true
 		t.count(r, ev.InHand)
 	case wire.End:
 		delete(r.open, ev.Seq)
+		delete(r.since, ev.Seq)
 		delete(r.heldAtExit, ev.Seq) // ended before the exit; its report came after
 		if !r.dead {
 			t.count(r, ev.InHand)
@@ -179,6 +181,23 @@ func (t *tally) exited(name string) {
 	t.inflight -= r.inHand
 	r.inHand = 0
 	r.heldAtExit, r.open = r.open, map[uint64]string{}
+}
+
+// held is what replica name has in hand: trigger ID and when it began.
+func (t *tally) held(name string) []heldTrigger {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	r := t.reps[name]
+	out := make([]heldTrigger, 0, len(r.open))
+	for seq, id := range r.open {
+		out = append(out, heldTrigger{id, r.since[seq]})
+	}
+	return out
+}
+
+type heldTrigger struct {
+	id    string
+	since time.Time
 }
 
 // holding is how many deliveries replica name has in hand.
