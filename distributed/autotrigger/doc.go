@@ -18,6 +18,8 @@
 //   - worker.go: the consumer loop: at most Limit in hand in this process,
 //     ack after the work.
 //   - pull.go: one pull, and why stopping never cancels it.
+//   - progress.go: a slow trigger is not a dead one: InProgress while it
+//     works, so AckWait runs out only for a replica that stopped.
 //   - ledger.go: the idempotency ledger: a key-value Create, first writer
 //     wins, so a redelivered trigger's effect happens once.
 //   - handler.go: the trigger itself, in the order that makes it safe to

@@ -16,7 +16,8 @@ const RetryDelay = time.Second
 
 // Worker is one replica's consumer loop: Limit goroutines, each pulling
 // one message at a time from Consumer (production's default), handing it
-// to Handle and acking it after Handle returns. Limit is this process's
+// to Handle, telling the server it is in progress while Handle runs, and
+// acking it after Handle returns. Limit is this process's
 // bound; the bound across replicas is the consumer's MaxAckPending (see
 // GlobalBound). The zero value is not usable: set every field but the
 // hooks.
@@ -39,6 +40,10 @@ type Worker struct {
 	// Handle gets Run's ctx: a stop does not cancel it, so the work in
 	// hand finishes.
 	Handle func(ctx context.Context, msg jetstream.Msg) error
+	// Progress is how often a message in Handle is reported in progress,
+	// restarting its AckWait (see progress.go); 0: a third of the
+	// consumer's AckWait.
+	Progress time.Duration
 
 	// Optional hooks, for counting; called on the worker's goroutine.
 	Nakked    func(msg jetstream.Msg)            // handed back at once after a stop
@@ -84,9 +89,12 @@ func (w *Worker) loop(ctx context.Context, stop <-chan struct{}) error {
 	}
 }
 
-// handle runs one message and settles it with the server.
+// handle runs one message, keeping it alive meanwhile, and settles it
+// with the server.
 func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) {
+	stop := w.keepAlive(msg)
 	err := w.Handle(ctx, msg)
+	stop()
 	switch {
 	case ctx.Err() != nil:
 		// Abandoned: no ack, so the server delivers it again after

@@ -194,3 +194,31 @@ func triggerID(t *testing.T, msg jetstream.Msg) string {
 	t.Helper()
 	return msg.Headers().Get(jetstream.MsgIDHeader)
 }
+
+// A trigger three times slower than AckWait is not taken for a dead
+// replica's: the worker reports it in progress, and no second replica
+// gets it while it runs.
+func TestSlowTriggerKeptAlive(t *testing.T) {
+	q := newQueue(t)
+	cons := q.consumer(t, autotrigger.GlobalBound("cd", 10, 300*time.Millisecond))
+	var begun atomic.Int64
+	done := make(chan struct{}) // closed by the one delivery's handler
+	stop := replicas(t, q, 2, 1, 100*time.Millisecond, func(ctx context.Context, msg jetstream.Msg) error {
+		if begun.Add(1) > 1 {
+			t.Error("delivered a second time while the first delivery still ran")
+			return nil
+		}
+		w := time.NewTimer(time.Second) // the slow work
+		defer w.Stop()
+		<-w.C
+		close(done)
+		return nil
+	})
+	q.publish(t, 1, 0)
+	deadline(t, done, 10*time.Second, "the slow trigger")
+	stop()
+	info, err := cons.Info(t.Context())
+	if err != nil || info.Delivered.Consumer != 1 || info.NumAckPending != 0 {
+		t.Errorf("%d deliveries, %d ack-pending (%v); want 1 delivery, acked", info.Delivered.Consumer, info.NumAckPending, err)
+	}
+}

@@ -117,6 +117,11 @@ func TestCrashedReplicaRedelivered(t *testing.T) {
 	if rv.OK != Triggers || rv.Failed != 0 {
 		t.Errorf("ok %d, failed %d; want every trigger effected", rv.OK, rv.Failed)
 	}
+	// Killed holding a trigger past its effect: its redelivery found the
+	// effect in the ledger and did nothing.
+	if rv.DuplicateEffectsPrevented == 0 {
+		t.Errorf("no redelivery found its effect done (%s)", rv.Notes)
+	}
 	if rv.TailMS < 0.5*rv.AckWaitMS {
 		t.Errorf("a %.0fms tail; the crash's triggers waited for AckWait (%.0fms)", rv.TailMS, rv.AckWaitMS)
 	}
