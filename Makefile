@@ -5,7 +5,7 @@ PATTERNS    := workerpool fanout ratelimit shutdown sse hibernation pitfalls
 
 # The patterns share their names with folders: without .PHONY, make would
 # find the folder up to date and run nothing.
-.PHONY: help demo build test bench lint ci leaks trace $(PATTERNS)
+.PHONY: help demo build test bench lint ci leaks trace distributed $(PATTERNS)
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sed 's#BIN#$(BIN)#' | expand -t 14
@@ -19,8 +19,9 @@ build: ## build BIN once, so nothing compiles on stage
 	@go build -o $(BIN) ./cmd/demo
 	@echo "built $(BIN): run ./$(BIN) -h"
 
-test: ## the README's test command
+test: ## the README's test command, and distributed/'s (its own module)
 	go test -race ./...
+	cd distributed && go test -race ./...
 
 bench: ## the benchmarks: each shape next to errgroup.SetLimit, per item and on cancel
 	go test -run '^$$' -bench . -benchmem ./...
@@ -41,3 +42,6 @@ ci: ## what CI runs
 
 $(PATTERNS): build
 	./$(BIN) $@ $(ARGS)
+
+distributed: ## the CD auto-trigger on NATS JetStream across replica processes (ARGS='--json')
+	cd distributed && go run . $(ARGS)
