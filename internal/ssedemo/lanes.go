@@ -80,6 +80,7 @@ type lanes struct {
 	stopping atomic.Bool    // set by stop: an ended stream is the drain's, not an eviction
 	notes    chan<- string  // lines for the terminal; a full channel drops one
 	handlers sync.WaitGroup // the lanes' streams being served
+	browsers atomic.Int64   // the other streams being served: the audience's
 }
 
 // newLanes returns two fast lanes and one slow one, which reads one event
@@ -153,6 +154,8 @@ func (ls *lanes) watch(stream http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		l := ls.byName(r.Header.Get(laneHeader))
 		if l == nil {
+			ls.browsers.Add(1)
+			defer ls.browsers.Add(-1)
 			stream.ServeHTTP(w, r)
 			return
 		}

@@ -134,10 +134,10 @@ func serveOn(ctx context.Context, ln net.Listener, st stage, announce func(strin
 	ls.stop()
 	stopWork()
 	<-lanesDone
-	ls.left(time.Second) // else the count below would include lanes on their way out
-	at, signalAt := b.Stats(), time.Now()
+	ls.left(time.Second) // so that the drain below is the browsers' alone
+	signalAt := time.Now()
 	announce(fmt.Sprintf("draining: %s open; the broker's shutdown ends them, new connections are refused",
-		render.Plural(at.Clients, "stream")))
+		render.Plural(int(ls.browsers.Load()), "stream")))
 	derr := shutdown(srv)
 	b.Shutdown() // already done by srv.Shutdown, unless a listener failed first
 	wg.Wait()
