@@ -3,7 +3,9 @@
 // read them as browsers do, one of them slow, first through a broker whose
 // send blocks (the Bad, blocking.go) and then through sse.Broker, whose
 // send is slide 17's select with default. With --serve it runs sse.Broker
-// behind the page for the stage instead (serve.go).
+// behind the page for the stage instead (serve.go, index.html), with
+// built-in subscribers next to the browsers, one of them slow, so the
+// eviction happens on the page by itself (lanes.go).
 package ssedemo
 
 import (
