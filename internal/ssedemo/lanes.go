@@ -36,7 +36,7 @@ const (
 	laneLive       = "live"
 	laneBehind     = "falling behind" // two events or more not read yet
 	laneEvicted    = "evicted"        // the broker ended its stream
-	laneCutOff     = "cut off"        // the broker ended it without an eviction: a write failed
+	laneCutOff     = "cut off"        // the broker ended it without an eviction: a write timed out
 	laneStopped    = "stopped"        // the server is draining
 )
 
@@ -50,8 +50,9 @@ type laneView struct {
 	Behind    int    `json:"behind"`   // events published since it joined and not read yet
 	InOrder   bool   `json:"in_order"` // every event read was the one after the last
 	Evictions int    `json:"evictions"`
+	Cuts      int    `json:"cuts"`       // streams the broker ended on a failed write
 	JoinedMS  int64  `json:"joined_ms"`  // Unix ms of its current connection, 0 before
-	EvictedMS int64  `json:"evicted_ms"` // Unix ms of its last eviction, 0 if none
+	EvictedMS int64  `json:"evicted_ms"` // Unix ms of its last eviction or cut, 0 if none
 }
 
 // lane is one built-in subscriber. Its goroutine writes it; the page's
@@ -67,9 +68,10 @@ type lane struct {
 	joinedAt  int    // events the broker had published when it joined
 	inOrder   bool
 	evictions int
+	cuts      int
 	joined    time.Time
-	evicted   time.Time
-	behindAt  int // behind at its eviction: frozen there
+	evicted   time.Time // its last eviction or cut
+	behindAt  int       // behind then: frozen there
 }
 
 // lanes are --serve's built-in subscribers and what the stage needs of
@@ -111,7 +113,7 @@ func (l *lane) view(published int) laneView {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	v := laneView{Name: l.name, Slow: l.readsOne > 1, ReadsOne: l.readsOne, State: l.state,
-		Received: l.received, InOrder: l.inOrder, Evictions: l.evictions,
+		Received: l.received, InOrder: l.inOrder, Evictions: l.evictions, Cuts: l.cuts,
 		JoinedMS: unixMS(l.joined), EvictedMS: unixMS(l.evicted)}
 	switch l.state {
 	case laneLive, laneBehind:
@@ -123,7 +125,7 @@ func (l *lane) view(published int) laneView {
 		if v.State = laneLive; v.Behind >= 2 {
 			v.State = laneBehind
 		}
-	case laneEvicted:
+	case laneEvicted, laneCutOff:
 		v.Behind = l.behindAt
 	}
 	return v
@@ -167,14 +169,21 @@ func (ls *lanes) watch(stream http.Handler) http.Handler {
 			return
 		}
 		st := ls.b.Stats()
-		if st.Evicted == evictedBefore {
-			l.set(laneCutOff)
-			return
-		}
-		if behind, first := l.markEvicted(st.Published); first {
+		evicted := st.Evicted > evictedBefore
+		behind, first := l.ended(st.Published, evicted)
+		switch {
+		case !first:
+		case evicted:
 			ls.note(fmt.Sprintf("%s the %s lane was evicted, %s behind (the broker buffers %d per client); "+
 				"it connects again after a pause, and falls behind again: the page counts the evictions",
 				time.Now().Format(time.TimeOnly), l.name, render.Plural(behind, "event"), serveBuffer))
+		default:
+			// At this pace a write to it waits longer than the write
+			// timeout before its buffer fills (from scale 1 up): the
+			// other way a broker lets go of a client that is not reading.
+			ls.note(fmt.Sprintf("%s the %s lane was cut off, %s behind: a write to it waited %s, the broker's "+
+				"write timeout, before its buffer of %d filled",
+				time.Now().Format(time.TimeOnly), l.name, render.Plural(behind, "event"), render.DurOf(writeTimeout), serveBuffer))
 		}
 	})
 }
@@ -187,18 +196,25 @@ func (ls *lanes) note(line string) {
 	}
 }
 
-// markEvicted records an eviction: how far behind the lane was, and
-// whether it was its first.
-func (l *lane) markEvicted(published int) (behind int, first bool) {
+// ended records that the broker ended the lane's stream, by an eviction
+// or else by a failed write: how far behind the lane was, and whether it
+// was the first of its kind.
+func (l *lane) ended(published int, evicted bool) (behind int, first bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	behind = published - int(l.last)
 	if l.last == 0 {
 		behind = published - l.joinedAt
 	}
-	l.state, l.evicted, l.behindAt = laneEvicted, time.Now(), max(behind, 0)
-	l.evictions++
-	return l.behindAt, l.evictions == 1
+	l.evicted, l.behindAt = time.Now(), max(behind, 0)
+	if evicted {
+		l.state = laneEvicted
+		l.evictions++
+		return l.behindAt, l.evictions == 1
+	}
+	l.state = laneCutOff
+	l.cuts++
+	return l.behindAt, l.cuts == 1
 }
 
 func (l *lane) set(state string) {
