@@ -23,6 +23,20 @@ type Config struct {
 	// WriteTimeout bounds each write to a client, so a handler stuck on a
 	// client that stopped reading ends. Default 10s.
 	WriteTimeout time.Duration
+	// MaxClients is the most subscribers at once; Subscribe refuses one
+	// more with ErrFull (ServeHTTP: 503 with Retry-After). Each open
+	// stream holds a goroutine, a connection and their buffers, so
+	// without a cap any client can open them until the process runs out
+	// of memory or descriptors. Default 1000.
+	MaxClients int
+	// Epoch, if set, names this run of the broker in its event ids:
+	// "<Epoch>-<n>" instead of "<n>". A client reconnecting with the id of
+	// another run (a broker before a restart, another replica) then
+	// starts from now, instead of getting this run's events after a
+	// number that only looks like its own. It must be valid in an id (see
+	// Event.ID); NewBroker panics otherwise. A broker's start time, in
+	// base 36, is a good one. Default "": bare numbers.
+	Epoch string
 }
 
 func (c Config) withDefaults() Config {
@@ -38,12 +52,19 @@ func (c Config) withDefaults() Config {
 	if c.WriteTimeout <= 0 {
 		c.WriteTimeout = 10 * time.Second
 	}
+	if c.MaxClients <= 0 {
+		c.MaxClients = 1000
+	}
 	return c
 }
 
 // ErrClosed is returned by Publish and Subscribe once the broker has shut
 // down, and is a subscription's Err after the shutdown ended it.
 var ErrClosed = errors.New("sse: broker shut down")
+
+// ErrFull is returned by Subscribe when Config.MaxClients subscribers are
+// already subscribed.
+var ErrFull = errors.New("sse: too many clients")
 
 // Broker fans events out to subscribers (slide 16). It is an http.Handler
 // for the event stream; see ServeHTTP.
@@ -72,6 +93,7 @@ type Broker struct {
 	// Written by the loop, read by Stats from any goroutine.
 	clients   atomic.Int64
 	evicted   atomic.Int64
+	refused   atomic.Int64
 	published atomic.Int64
 }
 
@@ -81,6 +103,9 @@ type notice struct{ typ, data string }
 // NewBroker starts a broker's goroutine and returns the broker. The caller
 // must call Shutdown to end that goroutine.
 func NewBroker(cfg Config) *Broker {
+	if err := (Event{ID: cfg.Epoch}).Validate(); err != nil {
+		panic("sse: NewBroker: Config.Epoch is not valid in an id: " + strconv.Quote(cfg.Epoch))
+	}
 	b := &Broker{
 		cfg:        cfg.withDefaults(),
 		register:   make(chan *subscriber),
@@ -113,7 +138,7 @@ func (b *Broker) run() {
 			b.drop(s, nil)
 		case n := <-b.notifier:
 			b.lastID++
-			ev := Event{ID: strconv.FormatUint(b.lastID, 10), Type: n.typ, Data: n.data}
+			ev := Event{ID: b.id(b.lastID), Type: n.typ, Data: n.data}
 			b.remember(ev)
 			b.published.Add(1)
 			b.broadcast(ev)
@@ -139,9 +164,7 @@ func (b *Broker) drop(s *subscriber, why error) {
 	}
 	delete(b.subs, s)
 	b.clients.Add(-1)
-	if why != nil {
-		s.err.Store(&why)
-	}
+	s.end(why) // before the close: whoever sees the channel closed sees why
 	close(s.send)
 }
 
@@ -178,6 +201,7 @@ func (b *Broker) Shutdown() {
 type Stats struct {
 	Clients   int `json:"clients"`   // subscribed now
 	Evicted   int `json:"evicted"`   // evicted for a full buffer, ever
+	Refused   int `json:"refused"`   // refused for Config.MaxClients, ever
 	Published int `json:"published"` // events published, ever
 }
 
@@ -187,6 +211,7 @@ func (b *Broker) Stats() Stats {
 	return Stats{
 		Clients:   int(b.clients.Load()),
 		Evicted:   int(b.evicted.Load()),
+		Refused:   int(b.refused.Load()),
 		Published: int(b.published.Load()),
 	}
 }

@@ -24,13 +24,19 @@
 //   - broker.go: [Config], [NewBroker], the loop, [Broker.Publish],
 //     [Broker.Shutdown], [Broker.Stats];
 //   - broadcast.go: slide 17's send, and the designs it rejects;
-//   - subscribe.go: [Broker.Subscribe], Last-Event-ID replay, and the
-//     production broker's leak, named next to its fix;
-//   - handler.go: [Broker.ServeHTTP], which streams one subscription.
+//   - subscribe.go: [Broker.Subscribe], Last-Event-ID replay (bounded,
+//     and of this run's ids only: [Config.Epoch]), the cap on subscribers
+//     ([Config.MaxClients]), and the production broker's leak, named next
+//     to its fix;
+//   - handler.go: [Broker.ServeHTTP], which streams one subscription and
+//     frees its goroutine and connection as soon as the stream ends, an
+//     eviction included.
 //
 // # Panics
 //
 // The broker runs no code of its caller in the goroutine it starts (its
 // loop only moves events between channels), so it has no panic to
 // recover; ServeHTTP runs on net/http's goroutine for the request.
+// NewBroker panics on a Config.Epoch that is not valid in an id: a
+// mistake in the program, not in its input.
 package sse

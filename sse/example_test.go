@@ -69,6 +69,34 @@ func ExampleBroker_Subscribe() {
 	// 4 orders-worker -> prod: Scaled to 5
 }
 
+// With an Epoch, a browser that reconnects to a restarted broker with the
+// last id of the run before starts from now: it is not sent the new run's
+// events after the same number, as if they were the ones it missed.
+func ExampleConfig_epoch() {
+	ctx := context.Background()
+	before := sse.NewBroker(sse.Config{Epoch: "run1"})
+	_ = before.Publish(ctx, "deployment", "payments-api -> prod: Progressing")
+	_ = before.Publish(ctx, "deployment", "payments-api -> prod: Healthy")
+	before.Shutdown() // the server restarts
+
+	after := sse.NewBroker(sse.Config{Epoch: "run2"})
+	defer after.Shutdown()
+	for _, status := range []string{"Progressing", "Degraded", "Healthy"} {
+		_ = after.Publish(ctx, "deployment", "orders-worker -> prod: "+status)
+	}
+	sub, err := after.Subscribe(ctx, "run1-1") // the last id the browser saw
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer sub.Close()
+	_ = after.Publish(ctx, "deployment", "checkout-web -> staging: Healthy")
+	ev := <-sub.Events()
+	fmt.Println(ev.ID, ev.Data)
+	// Output:
+	// run2-4 checkout-web -> staging: Healthy
+}
+
 // Multi-line data becomes several data: lines, so a line break in the data
 // cannot start a new field.
 func ExampleEncode() {

@@ -169,3 +169,52 @@ func TestHTTP2SilentStreamOutlivesWriteTimeout(t *testing.T) {
 		t.Fatalf("after the keep-alives: %q, %v; want the event", ev, err)
 	}
 }
+
+// Over HTTP/2 too, an eviction cuts the write the handler is stuck in (on
+// the client's flow-control window) and the stream is reset at once,
+// rather than after WriteTimeout; the client sees its stream end.
+func TestHTTP2EvictionCutsTheStream(t *testing.T) {
+	b := NewBroker(Config{Buffer: 2, WriteTimeout: time.Minute})
+	served := make(chan struct{}, 1) // the handler returned
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b.ServeHTTP(w, r)
+		served <- struct{}{}
+	}))
+	ts.EnableHTTP2 = true
+	ts.StartTLS()
+	defer ts.Close()
+	defer b.Shutdown()
+
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second) // the hang guard
+	defer cancel()
+	resp, err := get(ctx, ts.Client(), ts.URL, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.ProtoMajor != 2 {
+		t.Fatalf("protocol %s, want HTTP/2", resp.Proto)
+	}
+	// The client reads nothing: 64 KiB events fill its flow-control
+	// window (a few MB), then the broker's buffer, then it is evicted.
+	big := strings.Repeat("x", 64<<10)
+	for b.Stats().Evicted == 0 {
+		if err := b.Publish(ctx, "deployment", big); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("never evicted")
+		case <-time.After(time.Millisecond): // let the handler write; not a wait for a result
+		}
+	}
+	t.Logf("evicted after %d events of 64 KiB", b.Stats().Published)
+	select {
+	case <-served:
+	case <-ctx.Done():
+		t.Fatal("the evicted stream's handler is still writing")
+	}
+	if _, err := io.Copy(io.Discard, resp.Body); err == nil {
+		t.Error("the evicted stream ended cleanly, want it reset")
+	}
+}

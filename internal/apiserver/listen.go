@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/serving"
 )
 
 // DrainTimeout is how long Listener.Close lets requests in flight finish
@@ -31,16 +33,25 @@ type Listener struct {
 
 // Listen serves h on addr until Close. addr "127.0.0.1:0" takes a free
 // port on loopback; URL says which. It speaks HTTP/1.1 and, for clients
-// that ask ([Protocols]), HTTP/2 without TLS.
-func Listen(addr string, h http.Handler) (*Listener, error) {
+// that ask ([Protocols]), HTTP/2 without TLS, with the limits of every
+// server of the demo (serving.NewServer: header and idle timeouts, small
+// headers); net/http's errors go to errs (nil: dropped), never to stderr.
+func Listen(addr string, h http.Handler, errs *serving.ErrorLog) (*Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
 	l := &Listener{URL: "http://" + ln.Addr().String(), done: make(chan error, 1)}
-	l.srv = &http.Server{Handler: l.track(h), ReadHeaderTimeout: 5 * time.Second, Protocols: serverProtocols()}
+	l.srv = newServer(l.track(h), errs)
 	go func() { l.done <- l.srv.Serve(ln) }() // ends when Close or CloseNow shuts srv down
 	return l, nil
+}
+
+// newServer is a Listener's http.Server for h.
+func newServer(h http.Handler, errs *serving.ErrorLog) *http.Server {
+	srv := serving.NewServer(h, errs)
+	srv.Protocols = serverProtocols()
+	return srv
 }
 
 // track counts h's calls in flight, and refuses new ones once closing.

@@ -1,7 +1,7 @@
 // Package apiserver is a stand-in for the Kubernetes API server that the
 // ratelimit scenario fetches manifests from. It serves GET of one object by
-// name, takes a set time for each, and throttles like the real server: a
-// request beyond the most it serves at once (the real server's
+// name (namespaced or cluster-scoped), takes a set time for each, and
+// throttles like the real server: a request beyond the most it serves at once (the real server's
 // --max-requests-inflight, or a priority level's seats under API Priority
 // and Fairness), or beyond a request rate, gets 429 Too Many Requests with
 // a Retry-After header, at once, without being served.
@@ -54,6 +54,7 @@ type Stats struct {
 	Served       int // answered 200 with the manifest
 	Throttled    int // refused with 429
 	Abandoned    int // admitted, but the client went away first
+	Inflight     int // being served now
 	PeakInflight int // the most requests being served at once
 }
 
@@ -81,10 +82,13 @@ func New(cfg Config) *Server {
 		s.lim = rate.NewLimiter(rate.Limit(cfg.QPS), max(cfg.Burst, 1))
 	}
 	s.mux.HandleFunc("GET /api/v1/namespaces/{namespace}/{resource}/{name}", s.get)
+	s.mux.HandleFunc("GET /api/v1/{resource}/{name}", s.get) // cluster-scoped: nodes, namespaces
 	return s
 }
 
-// ServeHTTP serves GET /api/v1/namespaces/{namespace}/{resource}/{name}.
+// ServeHTTP serves GET /api/v1/namespaces/{namespace}/{resource}/{name},
+// and GET /api/v1/{resource}/{name} for the cluster-scoped resources (a
+// node, a namespace), as the real server does.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
 // Stats returns what the server has done so far.
@@ -93,6 +97,7 @@ func (s *Server) Stats() Stats {
 		Served:       int(s.served.Load()),
 		Throttled:    int(s.throttled.Load()),
 		Abandoned:    int(s.abandoned.Load()),
+		Inflight:     int(s.inflight.Load()),
 		PeakInflight: int(s.peak.Load()),
 	}
 }
@@ -182,19 +187,21 @@ func (s *Server) tooManyRequests(w http.ResponseWriter) {
 // kinds names the kind of the resources the scenario asks for.
 var kinds = map[string]string{
 	"configmaps": "ConfigMap", "secrets": "Secret", "services": "Service", "pods": "Pod",
+	"nodes": "Node", "namespaces": "Namespace",
 }
 
-// manifest is the object a GET returns: a stub with its kind and name.
+// manifest is the object a GET returns: a stub with its kind and name, and
+// its namespace unless it is cluster-scoped (namespace "").
 func manifest(namespace, resource, name string) map[string]any {
 	kind, ok := kinds[resource]
 	if !ok {
 		kind = resource
 	}
-	return map[string]any{
-		"apiVersion": "v1",
-		"kind":       kind,
-		"metadata":   map[string]string{"name": name, "namespace": namespace},
+	meta := map[string]string{"name": name}
+	if namespace != "" {
+		meta["namespace"] = namespace
 	}
+	return map[string]any{"apiVersion": "v1", "kind": kind, "metadata": meta}
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

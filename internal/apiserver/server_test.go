@@ -186,7 +186,7 @@ func count(codes []int, code int) int {
 // the first two are served, on any machine.
 func TestListen(t *testing.T) {
 	s := New(Config{MaxInflight: 2, Latency: func(string) time.Duration { return 300 * time.Millisecond }})
-	l, err := Listen("127.0.0.1:0", s)
+	l, err := Listen("127.0.0.1:0", s, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +232,7 @@ func TestListenCloseDrains(t *testing.T) {
 	l, err := Listen("127.0.0.1:0", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		close(arrived)
 		s.ServeHTTP(w, r)
-	}))
+	}), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,7 +298,7 @@ func TestListenCloseNow(t *testing.T) {
 		// A handler that takes a while to clean up after its client
 		// is gone: CloseNow must still not return before it ends.
 		time.Sleep(50 * time.Millisecond)
-	}))
+	}), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

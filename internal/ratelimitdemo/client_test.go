@@ -58,7 +58,7 @@ func TestGetGivesUp(t *testing.T) {
 // HTTP/2 as in the demo: the server frees a seat before it answers.
 func TestWindowAtTheLimitOverHTTP(t *testing.T) {
 	s := apiserver.New(apiserver.Config{MaxInflight: 5, Latency: fixed(2 * time.Millisecond)})
-	ln, err := apiserver.Listen("127.0.0.1:0", s)
+	ln, err := apiserver.Listen("127.0.0.1:0", s, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/apiserver"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/serving"
 )
 
 // connectFunc serves api and returns a client for it, its base URL, and
@@ -14,9 +15,15 @@ import (
 type connectFunc func(api http.Handler, conns int) (hc *http.Client, baseURL string, stop func(context.Context) error, err error)
 
 // overLoopback is the demo's connectFunc: a real server on a free port of
-// 127.0.0.1 and a real client.
-func overLoopback(api http.Handler, conns int) (*http.Client, string, func(context.Context) error, error) {
-	ln, err := apiserver.Listen("127.0.0.1:0", api)
+// 127.0.0.1 and a real client. The servers' net/http errors go to errs.
+func overLoopback(errs *serving.ErrorLog) connectFunc {
+	return func(api http.Handler, conns int) (*http.Client, string, func(context.Context) error, error) {
+		return loopback(api, conns, errs)
+	}
+}
+
+func loopback(api http.Handler, conns int, errs *serving.ErrorLog) (*http.Client, string, func(context.Context) error, error) {
+	ln, err := apiserver.Listen("127.0.0.1:0", api, errs)
 	if err != nil {
 		return nil, "", nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/apiserver"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/serving"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/ratelimit"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/workerpool"
@@ -50,7 +51,12 @@ func Run(ctx context.Context, env report.Env, opts Options) error {
 	if env.Serve != "" {
 		return serve(ctx, env, opts)
 	}
-	return run(ctx, env, opts, overLoopback)
+	var errs serving.ErrorLog // net/http's complaints, told in one line at the end
+	err := run(ctx, env, opts, overLoopback(&errs))
+	if sum := errs.Summary(); sum != "" {
+		env.Rec.Announce("ratelimit: " + sum)
+	}
+	return err
 }
 
 // fetchFunc is one way of fetching the manifests, with its limit bound.

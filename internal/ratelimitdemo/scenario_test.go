@@ -216,37 +216,6 @@ func (announceObserver) VariantEnd(report.Pattern, report.Variant) {}
 func (announceObserver) Notice(report.Pattern, string)             {}
 func (o announceObserver) Announce(line string)                    { o.lines <- line }
 
-// --serve runs the fake API server until ctx is done, then stops it.
-func TestServe(t *testing.T) {
-	obs := announceObserver{make(chan string, 2)}
-	env := report.NewEnv(0.01, 1, obs)
-	env.Serve = "127.0.0.1:0"
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() { done <- Run(ctx, env, Options{}) }()
-	line := <-obs.lines
-	for !strings.HasPrefix(line, "try: ") {
-		line = <-obs.lines
-	}
-	url := strings.Fields(strings.TrimPrefix(line, "try: curl -i "))[0]
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	http.DefaultClient.CloseIdleConnections()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("GET %s = %s, want 200", url, resp.Status)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("Run = %v, want nil after a clean stop", err)
-	}
-	if _, err := http.Get(url); err == nil {
-		t.Errorf("%s still served after Run returned", url)
-	}
-}
-
 // Ctrl-C over real HTTP/2 on loopback, as in the demo: cancelled while
 // requests are in flight (one, or a herd), run returns at once rather
 // than draining a server whose only client has gone.
@@ -271,7 +240,7 @@ func TestRunCancelledOverLoopback(t *testing.T) {
 			var arrived atomic.Int64
 			var cancelled atomic.Int64 // when cancel was called, in UnixNano
 			connect := func(api http.Handler, conns int) (*http.Client, string, func(context.Context) error, error) {
-				return overLoopback(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				return overLoopback(nil)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					if arrived.Add(1) == tc.at {
 						cancelled.Store(time.Now().UnixNano())
 						cancel()

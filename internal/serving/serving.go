@@ -32,6 +32,10 @@ const (
 // NewServer returns an http.Server for h with the demo's limits, whose
 // errors go to errs (which may be nil: then they are dropped) instead of
 // the process's stderr.
+//
+// Its Shutdown also closes the connections that have not sent a request
+// yet (see notYetActive), so a drain is clean with a browser's spare
+// connections open. It sets ConnState for that: do not replace it.
 func NewServer(h http.Handler, errs *ErrorLog) *http.Server {
 	srv := &http.Server{
 		Handler:           h,
@@ -40,7 +44,53 @@ func NewServer(h http.Handler, errs *ErrorLog) *http.Server {
 		MaxHeaderBytes:    MaxHeaderBytes,
 	}
 	srv.ErrorLog = log.New(errs.writer(), "", 0)
+	fresh := &notYetActive{conns: map[net.Conn]struct{}{}}
+	srv.ConnState = fresh.track
+	srv.RegisterOnShutdown(fresh.closeAll)
 	return srv
+}
+
+// notYetActive is the set of a server's connections that have not sent a
+// request yet. Server.Shutdown closes idle connections and waits for the
+// active ones, but it takes a new one (StateNew) for idle only once it is
+// 5 s old (Go issue 22682): until then it waits for it, and a drain with
+// a connection opened in the last 5 s (a browser opens spare ones ahead of
+// need; so does a port scan) runs out its timeout and fails, with nothing
+// to cut off. closeAll closes them at the start of Shutdown instead, and
+// any that arrives after.
+//
+// A client whose first request is on its way as Shutdown starts can lose
+// it: the same race Shutdown runs with every idle connection, and HTTP
+// lets a client retry a request on a connection closed before it answered.
+type notYetActive struct {
+	mu      sync.Mutex
+	closing bool // Shutdown has begun: a new connection is closed at once
+	conns   map[net.Conn]struct{}
+}
+
+// track is the server's ConnState hook.
+func (n *notYetActive) track(c net.Conn, st http.ConnState) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	switch {
+	case st != http.StateNew:
+		delete(n.conns, c)
+	case n.closing:
+		c.Close() // accepted just as Shutdown closed the listener
+	default:
+		n.conns[c] = struct{}{}
+	}
+}
+
+// closeAll is registered with Server.RegisterOnShutdown.
+func (n *notYetActive) closeAll() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.closing = true
+	for c := range n.conns {
+		c.Close() // its goroutine sees the error and ends the connection
+	}
+	clear(n.conns)
 }
 
 // ErrorLog collects the lines net/http logs (a TLS handshake on a plain

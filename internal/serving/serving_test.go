@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"go.uber.org/goleak"
 )
@@ -78,4 +82,95 @@ func TestDebugMountsProfiles(t *testing.T) {
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "goroutine profile: total") {
 		t.Errorf("goroutine profile: %d %q", rec.Code, rec.Body.String()[:min(80, rec.Body.Len())])
 	}
+}
+
+// pipeListener is a listener of in-memory connections, for a server in a
+// synctest bubble (a real socket would block virtual time).
+type pipeListener struct {
+	conns  chan net.Conn
+	once   sync.Once
+	closed chan struct{}
+}
+
+func newPipeListener() *pipeListener {
+	return &pipeListener{conns: make(chan net.Conn), closed: make(chan struct{})}
+}
+
+func (l *pipeListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *pipeListener) Close() error   { l.once.Do(func() { close(l.closed) }); return nil }
+func (l *pipeListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)} }
+
+// dial opens a connection to the server and returns the client's end.
+func (l *pipeListener) dial() net.Conn {
+	client, server := net.Pipe()
+	l.conns <- server
+	return client
+}
+
+// A connection that has sent nothing yet (a browser's spare one) does not
+// hold up Shutdown: today's net/http waits for it until it is 5 s old, so
+// a drain with a 2 s timeout failed.
+func TestShutdownClosesConnectionsThatSentNothing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ln := newPipeListener()
+		srv := NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}), nil)
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(ln) }()
+		spare := ln.dial()
+		defer spare.Close()
+		synctest.Wait() // accepted: StateNew
+
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+		defer cancel()
+		start := time.Now()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown with a connection that sent nothing: %v after %v, want nil", err, time.Since(start))
+		}
+		if d := time.Since(start); d > 10*time.Millisecond {
+			t.Errorf("Shutdown took %v, want a few ms (its first polls)", d)
+		}
+		if _, err := spare.Read(make([]byte, 1)); err == nil {
+			t.Error("the spare connection is still open")
+		}
+		<-served
+	})
+}
+
+// A connection kept alive after its request is closed after IdleTimeout,
+// and one that never finishes its headers after ReadHeaderTimeout: neither
+// holds a descriptor for longer.
+func TestServerTimesOutIdleConnections(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ln := newPipeListener()
+		srv := NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), nil)
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(ln) }()
+		defer func() { srv.Close(); <-served }()
+
+		for _, tc := range []struct {
+			name string
+			send string
+			want time.Duration
+		}{
+			{"kept alive after its request", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", IdleTimeout},
+			{"headers never finished", "GET / HTTP/1.1\r\nHost: x\r\n", ReadHeaderTimeout},
+		} {
+			c := ln.dial()
+			start := time.Now()
+			go io.WriteString(c, tc.send) // a pipe blocks until the server reads
+			_, err := io.ReadAll(c)       // the answer, if any, then the server's close
+			if d := time.Since(start); err != nil || d != tc.want {
+				t.Errorf("%s: closed after %v (%v), want %v", tc.name, d, err, tc.want)
+			}
+			c.Close()
+		}
+	})
 }

@@ -3,7 +3,9 @@
 // read them as browsers do, one of them slow, first through a broker whose
 // send blocks (the Bad, blocking.go) and then through sse.Broker, whose
 // send is slide 17's select with default. With --serve it runs sse.Broker
-// behind the page for the stage instead (serve.go).
+// behind the page for the stage instead (serve.go, index.html), with
+// built-in subscribers next to the browsers, one of them slow, so the
+// eviction happens on the page by itself (lanes.go).
 package ssedemo
 
 import (
@@ -32,8 +34,12 @@ const (
 	Buffer    = 32                     // each subscriber's buffer (sse.Config.Buffer): 32 intervals of slack
 )
 
-// newRealBroker is the broker to copy, sse.Broker, with the demo's buffer.
-func newRealBroker() broker { return sse.NewBroker(sse.Config{Buffer: Buffer}) }
+// newRealBroker is the broker to copy, sse.Broker, with the demo's buffer,
+// for the given number of clients: no more streams than that are needed,
+// so none are let in.
+func newRealBroker(clients int) broker {
+	return sse.NewBroker(sse.Config{Buffer: Buffer, MaxClients: clients})
+}
 
 // eventType is the type of the demo's deployment updates.
 const eventType = "deployment"
@@ -66,7 +72,7 @@ func Run(ctx context.Context, env report.Env) error {
 	// deadline, so its wall is that deadline, not a measured pace.
 	bad := sc.Measure(ctx, report.Spec{Name: "blocking send", Role: report.Bad, Limit: d.clients,
 		Notes: "slide 17 without default"}, func(ctx context.Context, p *report.Probe) []error {
-		out := d.run(ctx, p, func() broker { return newBlockingBroker(Buffer) }, true)
+		out := d.run(ctx, p, func(int) broker { return newBlockingBroker(Buffer) }, true)
 		facts.Blocking = out.facts
 		return out.errs
 	})

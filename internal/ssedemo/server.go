@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/serving"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/sse"
 )
 
@@ -53,11 +54,13 @@ func newMux(b broker) *http.ServeMux {
 	return mux
 }
 
-// newServer is the broker's HTTP server: Server.Shutdown shuts the broker
-// down too (RegisterOnShutdown), which ends every open stream, so Shutdown
-// does not wait on streams that would never end by themselves.
-func newServer(b broker, addr string) *http.Server {
-	srv := &http.Server{Addr: addr, Handler: newMux(b), ReadHeaderTimeout: 5 * time.Second}
+// newServer is the broker's HTTP server for h, with the limits every
+// server of the demo has (serving.NewServer: header and idle timeouts,
+// small headers), net/http's errors going to errs: Server.Shutdown shuts
+// the broker down too (RegisterOnShutdown), which ends every open stream,
+// so Shutdown does not wait on streams that would never end by themselves.
+func newServer(b broker, h http.Handler, errs *serving.ErrorLog) *http.Server {
+	srv := serving.NewServer(h, errs)
 	srv.RegisterOnShutdown(b.Shutdown)
 	return srv
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/serving"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 )
 
@@ -38,11 +39,12 @@ type outcome struct {
 // Only the time until the fast clients are done is the variant's work;
 // the teardown after it is the demo's own, marked with p.Observing so
 // best% leaves it out.
-func (d demo) run(ctx context.Context, p *report.Probe, newBroker func() broker, blocking bool) outcome {
+func (d demo) run(ctx context.Context, p *report.Probe, newBroker func(clients int) broker, blocking bool) outcome {
 	out := outcome{errs: make([]error, d.clients)}
 	out.facts.GoroutinesBefore = runtime.NumGoroutine()
-	b := newBroker()
-	srv := newServer(b, "")
+	b := newBroker(d.clients)
+	var errs serving.ErrorLog // net/http's complaints, for the variant's notes
+	srv := newServer(b, newMux(b), &errs)
 	// The slow client has a listener of its own, so that only its
 	// connection gets the tiny send buffer.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -96,6 +98,9 @@ func (d demo) run(ctx context.Context, p *report.Probe, newBroker func() broker,
 	cs.slow.CloseIdleConnections()
 	out.facts.GoroutinesAfter = settle(ctx)
 	observed()
+	if sum := errs.Summary(); sum != "" {
+		p.Note(sum)
+	}
 
 	judge(&out, cs.tallies, blocking, ctx.Err() != nil)
 	return out
