@@ -169,7 +169,9 @@ func lane(b *strings.Builder, v report.Variant, y int, axis float64) {
 			zw := plotX1 - 10 - zx
 			fmt.Fprintf(b, `<rect class="zoom" x="%d" y="%d" width="%d" height="%d" fill="white" stroke="#999" stroke-dasharray="4 4"/>`+"\n",
 				zx, y+34, zw, laneH-34)
-			fmt.Fprintf(b, `<text x="%d" y="%d" font-size="%d" fill="#444">zoom: 0 to %s</text>`+"\n", zx+6, y+26, minText, esc(Dur(v.WallMS)))
+			// At the box's right: a mark's label stands at the left.
+			fmt.Fprintf(b, `<text x="%d" y="%d" font-size="%d" fill="#444" text-anchor="end">zoom: 0 to %s</text>`+"\n",
+				zx+zw-6, y+26, minText, esc(Dur(v.WallMS)))
 			fmt.Fprintf(b, `<polygon fill="%s" stroke="%s" stroke-width="2" stroke-dasharray="%s" points="%s"/>`+"\n",
 				fill, st.stroke, st.dash, zoomArea(s.Inflight, s.EveryMS, zx, zw, v.WallMS, top, y))
 		}

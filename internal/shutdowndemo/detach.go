@@ -103,6 +103,7 @@ func leaveOperation(ctx context.Context, nw network, serve func(shutdown.Job) ht
 	_ = s.call(cctx, s.client, http.MethodPost, "/deploy")
 	cancel()
 	leftAt := time.Now()
+	p.Mark("user left")
 	s.track.waitHandled(ctx)
 	// After Ctrl-C the handler may still be running: stop waits for it
 	// (ctx ends even the detached job), so the steps read below are final.

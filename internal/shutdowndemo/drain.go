@@ -169,6 +169,7 @@ func signalInFlight(ctx context.Context, nw network, work []time.Duration, stop 
 	}
 	dr.InFlight = s.track.state().active
 	signalAt := time.Now()
+	p.Mark("signal")
 	close(signalled)
 	signal()
 

@@ -112,6 +112,7 @@ func leaseRequests(ctx context.Context, nw network, leaky bool, n int, job, ever
 	}
 	clients.Wait()
 	endedAt := time.Now()
+	p.Mark("requests ended")
 	leftover := 0
 	if leaky {
 		leftover = n // every leaky loop runs on: do not wait for them to go
@@ -136,6 +137,9 @@ func leaseRequests(ctx context.Context, nw network, leaky bool, n int, job, ever
 	// Goroutines of the closed connections may still be on their way
 	// out; the leaked loops are not.
 	lr.AfterEnd = settle(ctx, lr.Before+lr.Leaked, every)
+	if leaky {
+		p.Mark("demo stops the leaked loops")
+	}
 	closeStop()
 	lr.AfterStop = settle(ctx, lr.Before, 500*time.Millisecond)
 

@@ -64,6 +64,7 @@ func run(ctx context.Context, env report.Env, nw network) error {
 // tallies them.
 var (
 	errNotMade     = errors.New("not made: client gone")
+	errForNobody   = errors.New("made for nobody: client gone")
 	errInterrupted = errors.New("stopped mid-call")
 	errNotDone     = errors.New("not done")
 	errCutOff      = errors.New("cut off by Close")

@@ -39,7 +39,7 @@ var wantScenarios = []struct {
 	noticeHas []string // in virtual time; in real time, the ones without figures
 	// (the goroutine counts are the test bubble's: the test, the sampler, ...)
 }{
-	{"14-15", []counts{{"ignores ctx", report.Bad, 50, 0, 0}, {"r.Context()", report.Fix, 10, 40, 40}},
+	{"14-15", []counts{{"ignores ctx", report.Bad, 11, 39, 0}, {"r.Context()", report.Fix, 10, 40, 40}},
 		[]string{"39 more API calls for nobody", "1 goroutine busy", "stopped 0µs after, within one call: 39 calls saved, the rest of the " +
 			render.DurOf(5*time.Second) + " job (slide 15's \"~5 seconds\" is all of it; this client stayed " + render.DurOf(ClientPatience) + " first)",
 			"http.CloseNotifier (slide 14) is deprecated since Go 1.11"}},

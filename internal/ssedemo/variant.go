@@ -74,10 +74,18 @@ func (d demo) run(ctx context.Context, p *report.Probe, newBroker func(clients i
 	cs := d.connect(dctx, p, "http://"+ln.Addr().String()+"/events", "http://"+slowLn.Addr().String()+"/events", out.errs)
 
 	gen := deployments{r: sim.NewRand(d.seed)}
+	marked := false
 	for range Events {
 		if sim.Sleep(dctx, d.interval) != nil || b.Publish(dctx, eventType, gen.next()) != nil {
 			break // the blocking broker stalled us until the deadline, or Ctrl-C
 		}
+		if !marked && b.Stats().Evicted > 0 {
+			p.Mark("slow client evicted")
+			marked = true
+		}
+	}
+	if ctx.Err() == nil && dctx.Err() != nil {
+		p.Mark("deadline: still stalled")
 	}
 	cs.fastDone.Wait()
 	out.facts.FastDone = time.Since(start)
