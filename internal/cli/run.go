@@ -133,9 +133,8 @@ func parseCommandLine(args []string) (*commandLine, error) {
 // runPatterns runs the chosen patterns in order and renders what they
 // measured, also when one fails or ctx is cancelled half-way.
 func runPatterns(ctx context.Context, opts options, chosen []pattern, stdin io.Reader, stdout, stderr io.Writer) int {
-	if opts.serve != "" && !serving.Loopback(opts.serve) {
-		fmt.Fprintf(stderr, "go-concurrency-examples: warning: --serve %s is reachable from the network: anyone on it "+
-			"can open streams and hold requests; on stage keep 127.0.0.1\n", printable(opts.serve))
+	if w := exposed(opts.serve); w != "" {
+		fmt.Fprintf(stderr, "go-concurrency-examples: warning: %s\n", w)
 	}
 	term := isTerminal(stdout)
 	var obs report.Observer
@@ -198,6 +197,15 @@ func runPatterns(ctx context.Context, opts options, chosen []pattern, stdin io.R
 	}
 	view.Finish(rep)
 	return status
+}
+
+// exposed is the warning for a --serve address off loopback, or "".
+func exposed(addr string) string {
+	if addr == "" || serving.Loopback(addr) {
+		return ""
+	}
+	return fmt.Sprintf("--serve %s is reachable from the network: anyone on it can open streams and hold "+
+		"requests; on stage keep 127.0.0.1", printable(addr))
 }
 
 // printable escapes the control characters and invalid UTF-8 of s, as %q

@@ -248,3 +248,16 @@ func TestCheckDescriptors(t *testing.T) {
 		t.Errorf("no limit known: %v, want no check", err)
 	}
 }
+
+// A --serve address off loopback is said to be reachable from the network,
+// once; loopback and no --serve say nothing.
+func TestExposedWarning(t *testing.T) {
+	for addr, warns := range map[string]bool{
+		"0.0.0.0:8080": true, ":8080": true, "192.168.1.20:80": true,
+		"127.0.0.1:8080": false, "localhost:0": false, "[::1]:80": false, "": false,
+	} {
+		if got := exposed(addr); (got != "") != warns || warns && !strings.Contains(got, "reachable from the network") {
+			t.Errorf("exposed(%q) = %q, want a warning: %v", addr, got, warns)
+		}
+	}
+}

@@ -15,7 +15,7 @@ const (
 // paint wraps s in a colour when colour is on. Whole lines are painted, so
 // the escape codes never upset the column widths.
 func (t *Text) paint(code, s string) string {
-	if !t.color {
+	if !t.color || code == "" {
 		return s
 	}
 	return "\x1b[" + code + "m" + s + "\x1b[0m"

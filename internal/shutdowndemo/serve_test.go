@@ -288,3 +288,25 @@ func (*notify) ScenarioStart(report.Pattern)                              {}
 func (*notify) VariantStart(report.Pattern, string, *report.Probe) func() { return func() {} }
 func (*notify) VariantEnd(report.Pattern, report.Variant)                 {}
 func (*notify) Notice(report.Pattern, string)                             {}
+
+// The --serve server answers the runtime's profiles; the scenarios'
+// servers, which the demo measures, do not mount them.
+func TestPprofOnlyOnServe(t *testing.T) {
+	life, kill := context.WithCancel(t.Context())
+	defer kill()
+	rec := httptest.NewRecorder()
+	routes(life, report.NewEnv(1, 1, nil)).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/debug/pprof/goroutine?debug=1", nil))
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "goroutine profile: total") {
+		t.Errorf("--serve's /debug/pprof/goroutine: %d %.60q", rec.Code, rec.Body.String())
+	}
+	s, err := newServer(life, newMemNet(), http.NotFoundHandler())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec = httptest.NewRecorder()
+	s.srv.Handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/debug/pprof/goroutine?debug=1", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("a scenario server's /debug/pprof/: %d, want 404", rec.Code)
+	}
+	s.ln.Close()
+}
