@@ -35,26 +35,37 @@ func Window[T, R any](ctx context.Context, items []T, limit int, fn func(context
 	if rs, bad := badLimit[R]("limit", limit, len(items)); bad {
 		return rs
 	}
-	rs := make([]Result[R], len(items))
-	skip := newSkip(ctx)
+	w := &window[T, R]{ctx: ctx, fn: fn, items: items, rs: make([]Result[R], len(items)), skip: newSkip(ctx)}
 	var g errgroup.Group
 	g.SetLimit(limit)
 	started := 0
-	for ; started < len(items) && !skip.now(); started++ {
+	for ; started < len(items) && !w.skip.now(); started++ {
 		i := started
 		// Go blocks while limit goroutines run: the sliding window.
-		g.Go(func() error {
-			if skip.now() { // ctx ended while Go waited for the slot
-				rs[i].Err = skip.error()
-				return nil
-			}
-			rs[i] = run(ctx, fn, items[i])
-			return nil // the error is the item's, not the group's
-		})
+		g.Go(func() error { w.do(i); return nil }) // the error is the item's, not the group's
 	}
 	_ = g.Wait() // always nil: every goroutine returns nil
 	if started < len(items) {
-		fill(rs[started:], skip.error())
+		fill(w.rs[started:], w.skip.error())
 	}
-	return rs
+	return w.rs
+}
+
+// window is one call of Window: what each item's goroutine needs, behind
+// one pointer, so that a goroutine's closure holds two words, not eleven.
+type window[T, R any] struct {
+	ctx   context.Context
+	fn    func(context.Context, T) (R, error)
+	items []T
+	rs    []Result[R]
+	skip  *skip
+}
+
+// do runs item i, unless ctx ended while Go waited for its slot.
+func (w *window[T, R]) do(i int) {
+	if w.skip.now() {
+		w.rs[i].Err = w.skip.error()
+		return
+	}
+	w.rs[i] = run(w.ctx, w.fn, w.items[i])
 }
