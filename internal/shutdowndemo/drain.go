@@ -185,6 +185,9 @@ func signalInFlight(ctx context.Context, nw network, work []time.Duration, stop 
 	case <-ctx.Done():
 	}
 	clients.Wait()
+	if dr.Failure == nil && s.errs.Exhausted().Err() != nil {
+		dr.Failure = serving.ErrExhausted // a client's dial ran out first
+	}
 	<-stopped
 	dr.Stopped = stoppedAt.Sub(signalAt)
 	s.finish()

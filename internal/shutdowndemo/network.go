@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/serving"
@@ -125,7 +126,10 @@ func (s *demoServer) call(ctx context.Context, client *http.Client, method, path
 	stop := context.AfterFunc(s.errs.Exhausted(), func() { cancel(serving.ErrExhausted) })
 	defer stop()
 	err := s.do(ctx, client, method, path)
-	if err != nil && errors.Is(context.Cause(ctx), serving.ErrExhausted) {
+	if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
+		s.errs.Exhaust() // the client's end ran out: the server's will too
+	}
+	if err != nil && errors.Is(context.Cause(ctx), serving.ErrExhausted) || errors.Is(err, syscall.EMFILE) {
 		return serving.ErrExhausted
 	}
 	return err
