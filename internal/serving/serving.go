@@ -119,16 +119,6 @@ func (l *ErrorLog) Exhausted() context.Context {
 	return l.ctx
 }
 
-// Exhaust says the process ran out of file descriptors, as net/http's
-// "too many open files" does: for a client's dial that failed with EMFILE,
-// which net/http does not log.
-func (l *ErrorLog) Exhaust() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.init()
-	l.exhausted(ErrExhausted)
-}
-
 // init makes the exhausted context; l.mu is held.
 func (l *ErrorLog) init() {
 	if l.ctx == nil {

@@ -185,7 +185,7 @@ func signalInFlight(ctx context.Context, nw network, work []time.Duration, stop 
 	case <-ctx.Done():
 	}
 	clients.Wait()
-	if dr.Failure == nil && s.errs.Exhausted().Err() != nil {
+	if dr.Failure == nil && (s.errs.Exhausted().Err() != nil || s.dialsRanOut.Load()) {
 		dr.Failure = serving.ErrExhausted // a client's dial ran out first
 	}
 	<-stopped

@@ -3,12 +3,14 @@ package shutdowndemo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -46,6 +48,8 @@ type demoServer struct {
 	client *http.Client
 	track  *tracker
 	errs   *serving.ErrorLog // net/http's log; Exhausted when descriptors run out
+	// dialsRanOut says a client's dial failed for want of descriptors.
+	dialsRanOut atomic.Bool
 }
 
 // newServer listens on nw and wraps h in a tracker. It does not serve yet:
@@ -126,10 +130,13 @@ func (s *demoServer) call(ctx context.Context, client *http.Client, method, path
 	stop := context.AfterFunc(s.errs.Exhausted(), func() { cancel(serving.ErrExhausted) })
 	defer stop()
 	err := s.do(ctx, client, method, path)
-	if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
-		s.errs.Exhaust() // the client's end ran out: the server's will too
-	}
-	if err != nil && errors.Is(context.Cause(ctx), serving.ErrExhausted) || errors.Is(err, syscall.EMFILE) {
+	switch {
+	case errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE):
+		// The client's end ran out: this request fails at once, and the
+		// variant must say why; the others go on.
+		s.dialsRanOut.Store(true)
+		return fmt.Errorf("%w: %w", serving.ErrExhausted, err)
+	case err != nil && errors.Is(context.Cause(ctx), serving.ErrExhausted):
 		return serving.ErrExhausted
 	}
 	return err
