@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"strings"
 	"time"
 )
 
@@ -17,8 +18,6 @@ import (
 // goroutine (runtime.Goexit), so the demo leaks nothing. The slide's
 // version has no such net: it runs until the process exits.
 func NoExit(ctx context.Context, tick, settle time.Duration) Finding {
-	base := runtime.NumGoroutine()
-
 	stop := make(chan struct{})   // closed by the safety net below
 	exited := make(chan struct{}) // closed when the leaky goroutine ends
 	doWork := func() {
@@ -37,7 +36,7 @@ func NoExit(ctx context.Context, tick, settle time.Duration) Finding {
 		}()
 	}()
 	sleep(ctx, settle)
-	leaked := runtime.NumGoroutine() - base
+	leaked := goroutinesIn("pitfalls.NoExit.func", "") // the loop, still running
 	close(stop)
 	<-exited
 
@@ -57,7 +56,7 @@ func NoExit(ctx context.Context, tick, settle time.Duration) Finding {
 	}()
 	cancel() // the caller is done with it
 	<-fixedDone
-	left := settled(base)
+	left := gone("pitfalls.NoExit.func")
 
 	return Finding{Items: 1, Lost: max(leaked, 0), What: fmt.Sprintf(
 		"for { doWork() }: %d goroutine still running %v after its caller returned; with select on ctx.Done(): %d after cancel",
@@ -74,14 +73,38 @@ func sleep(ctx context.Context, d time.Duration) {
 	}
 }
 
-// settled counts the goroutines above base once a goroutine that has just
-// returned is gone: closing its done channel happens before it exits, so
-// give the scheduler a bounded number of turns to finish it.
-func settled(base int) int {
-	n := runtime.NumGoroutine() - base
+// goroutinesIn counts the goroutines running a function whose name starts
+// with fn (as runtime.Stack prints it) and, if state is not "", whose
+// header says that state ("[chan send"). Counting by stacks, not by the
+// process's total, keeps other goroutines (another test's, one on its way
+// out) from moving the count.
+func goroutinesIn(fn, state string) int {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	count := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, fn) && strings.Contains(g, state) {
+			count++
+		}
+	}
+	return count
+}
+
+// gone waits, a bounded number of scheduler turns, until no goroutine runs
+// fn, and returns how many still do: closing a done channel happens before
+// its goroutine exits.
+func gone(fn string) int {
+	n := goroutinesIn(fn, "")
 	for i := 0; i < 1000 && n > 0; i++ {
 		runtime.Gosched()
-		n = runtime.NumGoroutine() - base
+		n = goroutinesIn(fn, "")
 	}
 	return n
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -47,12 +48,12 @@ func AbandonedSend(ctx context.Context, n int, work, leave time.Duration) Findin
 // were still blocked on their send once every fetch had finished, and how
 // many handlers returned the client's leaving.
 func sendAll(ctx context.Context, n, buffer int, work, leave time.Duration) (blocked, left int) {
-	base := runtime.NumGoroutine()
 	var (
 		fetched   sync.WaitGroup // every fetch finished: the count is taken then
 		senders   sync.WaitGroup // the demo's, not the slide's: every sender ended
 		mu        sync.Mutex
-		abandoned []chan int // the safety net: the channels no handler read
+		abandoned []chan int   // the safety net: the channels no handler read
+		ended     atomic.Int64 // the net: senders whose send went through
 	)
 	fetch := func() int {
 		defer fetched.Done()
@@ -62,8 +63,11 @@ func sendAll(ctx context.Context, n, buffer int, work, leave time.Duration) (blo
 	// handle is the slide-14 handler, with the net's two additions
 	// marked: the senders WaitGroup and the abandoned channel kept.
 	handle := func(ctx context.Context) error {
-		result := make(chan int, buffer)         // Bad when buffer is 0
-		senders.Go(func() { result <- fetch() }) // senders.Go: the net
+		result := make(chan int, buffer) // Bad when buffer is 0
+		senders.Go(func() {              // senders.Go: the net
+			defer ended.Add(1) // the net
+			result <- fetch()
+		})
 		select {
 		case <-result:
 			return nil
@@ -89,11 +93,25 @@ func sendAll(ctx context.Context, n, buffer int, work, leave time.Duration) (blo
 		}
 	}
 	fetched.Wait()
-	blocked = max(settled(base), 0)
+	blocked = blockedSenders(n, &ended)
 
 	for _, r := range abandoned { // the safety net: read what nobody would have
 		<-r // each channel gets exactly one send: blocked on it, or in its buffer
 	}
 	senders.Wait()
 	return blocked, left
+}
+
+// blockedSenders counts the senders of sendAll blocked on their send once
+// every one has either sent or blocked. n is how many senders there are;
+// ended counts the ones that sent.
+func blockedSenders(n int, ended *atomic.Int64) int {
+	b := goroutinesIn("pitfalls.sendAll.func", "[chan send")
+	// A sender that has fetched may not have reached its send yet: give
+	// the scheduler a bounded number of turns to get every one there.
+	for i := 0; i < 1000 && b+int(ended.Load()) < n; i++ {
+		runtime.Gosched()
+		b = goroutinesIn("pitfalls.sendAll.func", "[chan send")
+	}
+	return b
 }
