@@ -178,7 +178,7 @@ func lane(b *strings.Builder, v report.Variant, y int, axis float64) {
 	}
 	// The end of the run: a variant that ended early is short, not hidden.
 	fmt.Fprintf(b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="%s" stroke-width="4"/>`+"\n", end, y-4, end, y+laneH+4, st.stroke)
-	for _, m := range v.Marks {
+	for k, m := range v.Marks {
 		x := plotX0 + m.AtMS/axis*plotWidth
 		fmt.Fprintf(b, `<line class="mark" x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="black" stroke-width="2" stroke-dasharray="6 4"/>`+"\n",
 			x, y-8, x, y+laneH)
@@ -186,8 +186,9 @@ func lane(b *strings.Builder, v report.Variant, y int, axis float64) {
 		if x > plotX1-200 {
 			anchor = "end"
 		}
+		// Each mark's label a line lower than the last, so two never overlap.
 		fmt.Fprintf(b, `<text x="%.1f" y="%d" font-size="%d" text-anchor="%s" paint-order="stroke" stroke="white" stroke-width="6">%s</text>`+"\n",
-			x+4, y+26, minText, anchor, esc(m.What))
+			x+4, y+26+28*(k%3), minText, anchor, esc(m.What))
 	}
 
 	// The outcome, in words, where every lane ends the same way.
