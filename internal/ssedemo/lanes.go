@@ -79,10 +79,10 @@ type lane struct {
 type lanes struct {
 	b        *sse.Broker
 	list     []*lane
-	stopping atomic.Bool    // set by stop: an ended stream is the drain's, not an eviction
-	notes    chan<- string  // lines for the terminal; a full channel drops one
-	handlers sync.WaitGroup // the lanes' streams being served
-	browsers atomic.Int64   // the other streams being served: the audience's
+	stopping atomic.Bool   // set by stop: an ended stream is the drain's, not an eviction
+	notes    chan<- string // lines for the terminal; a full channel drops one
+	handlers busy          // the lanes' streams being served
+	browsers atomic.Int64  // the other streams being served: the audience's
 }
 
 // newLanes returns two fast lanes and one slow one, which reads one event
@@ -161,8 +161,8 @@ func (ls *lanes) watch(stream http.Handler) http.Handler {
 			stream.ServeHTTP(w, r)
 			return
 		}
-		ls.handlers.Add(1)
-		defer ls.handlers.Done()
+		ls.handlers.add()
+		defer ls.handlers.done()
 		evictedBefore := ls.b.Stats().Evicted
 		stream.ServeHTTP(w, r)
 		if ls.stopping.Load() {
@@ -235,19 +235,55 @@ func (ls *lanes) stop() {
 // left (a handler ends as soon as its client's connection is gone), for
 // at most guard, and reports whether they have all ended.
 func (ls *lanes) left(guard time.Duration) bool {
-	done := make(chan struct{})
-	go func() {
-		ls.handlers.Wait()
-		close(done)
-	}()
 	t := time.NewTimer(guard)
 	defer t.Stop()
 	select {
-	case <-done:
+	case <-ls.handlers.idle():
 		return true
 	case <-t.C:
-		return false // the waiter ends with the last handler, which the drain ends
+		return false // the drain ends the rest
 	}
+}
+
+// busy counts handlers running, and says when none is. Not a WaitGroup: a
+// lane's request can reach the server after its lane has given up, so an
+// Add can come while someone waits, which a WaitGroup forbids. The zero
+// busy is idle.
+type busy struct {
+	mu    sync.Mutex
+	n     int
+	until chan struct{} // closed when n drops to 0; nil while n is 0
+}
+
+func (b *busy) add() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.n == 0 {
+		b.until = make(chan struct{})
+	}
+	b.n++
+}
+
+func (b *busy) done() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.n--
+	if b.n == 0 {
+		close(b.until)
+		b.until = nil
+	}
+}
+
+// idle returns a channel that is closed once no handler runs.
+func (b *busy) idle() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.n == 0 {
+		closed := make(chan struct{})
+		close(closed)
+		return closed
+	}
+	return b.until
 }
 
 // run runs every lane until ctx ends: the fast ones at url, the slow one
