@@ -88,7 +88,9 @@ func TestJSONWithProcesses(t *testing.T) {
 			t.Errorf("%s: role %s, %d in flight (server %d), %d ok; want at most 10 and all 100", name, rv.Role, rv.PeakInflight, rv.PeakAckPending, rv.OK)
 		}
 	}
-	if k := v["kill -9"]; k.Redelivered == 0 || k.DuplicateEffectsPrevented == 0 || !strings.Contains(k.Notes, "SIGKILLed") {
+	// (Whether the kill caught a trigger past its effect depends on the
+	// machine's load: TestCrashedReplicaRedelivered retries for one.)
+	if k := v["kill -9"]; k.Redelivered == 0 || k.DuplicateEffectsPrevented < k.HeldPastEffect || !strings.Contains(k.Notes, "SIGKILLed") {
 		t.Errorf("kill -9: %d redelivered, %d no-ops (%s); want the killed replica's triggers redelivered, "+
 			"the ones past their effect made no-ops", k.Redelivered, k.DuplicateEffectsPrevented, k.Notes)
 	}

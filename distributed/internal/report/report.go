@@ -76,6 +76,10 @@ type Variant struct {
 	// happened twice (0 is the claim; it is counted, not assumed).
 	DuplicateEffectsPrevented int `json:"duplicate_effects_prevented"`
 	DuplicateEffects          int `json:"duplicate_effects"`
+	// HeldPastEffect: of the triggers a SIGKILLed replica held, the ones
+	// whose effect it had already done (the ledger says): the ones whose
+	// redelivery the ledger must turn into a no-op.
+	HeldPastEffect int `json:"held_past_effect,omitempty"`
 	// AckWaitMS: the consumer's AckWait. TailMS: how long the run went on
 	// after the last first delivery ended: what redeliveries cost.
 	AckWaitMS float64 `json:"ack_wait_ms"`

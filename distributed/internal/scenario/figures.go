@@ -153,6 +153,7 @@ func (m *measurement) what(rv *report.Variant, c counts) (out []string) {
 				past++
 			}
 		}
+		rv.HeldPastEffect = past
 		out = append(out, fmt.Sprintf("%s SIGKILLed at %s, every trigger handed out, holding %d (%d past their effect): "+
 			"back after AckWait %s, a %s tail", m.victim, at, len(held), past, dur(rv.AckWaitMS), dur(rv.TailMS)))
 	case TermOne:

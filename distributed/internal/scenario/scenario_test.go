@@ -110,17 +110,29 @@ func TestPerReplicaExceedsTheBound(t *testing.T) {
 // A crashed replica's triggers are redelivered after AckWait, and each
 // effect happens once.
 func TestCrashedReplicaRedelivered(t *testing.T) {
-	rv := measure(t, Variants()[2])
+	// The kill is timed from the parent's view of the replica's work; on
+	// a loaded machine the replica can lag it, and be killed holding no
+	// trigger past its effect, which leaves the ledger nothing to show:
+	// try again, a few times, for a kill that does.
+	var rv report.Variant
+	for range 3 {
+		rv = measure(t, Variants()[2])
+		if rv.HeldPastEffect > 0 {
+			break
+		}
+	}
 	if rv.Redelivered == 0 {
 		t.Fatalf("nothing redelivered after the crash (%s)", rv.Notes)
 	}
 	if rv.OK != Triggers || rv.Failed != 0 {
 		t.Errorf("ok %d, failed %d; want every trigger effected", rv.OK, rv.Failed)
 	}
-	// Killed holding a trigger past its effect: its redelivery found the
-	// effect in the ledger and did nothing.
-	if rv.DuplicateEffectsPrevented == 0 {
-		t.Errorf("no redelivery found its effect done (%s)", rv.Notes)
+	// Killed holding triggers past their effect: every one's redelivery
+	// found the effect in the ledger and did nothing (measure checks that
+	// no effect happened twice).
+	if rv.HeldPastEffect == 0 || rv.DuplicateEffectsPrevented < rv.HeldPastEffect {
+		t.Errorf("%d held past their effect, %d redeliveries found it done (%s); want them all, and some",
+			rv.HeldPastEffect, rv.DuplicateEffectsPrevented, rv.Notes)
 	}
 	if rv.TailMS < 0.5*rv.AckWaitMS {
 		t.Errorf("a %.0fms tail; the crash's triggers waited for AckWait (%.0fms)", rv.TailMS, rv.AckWaitMS)
