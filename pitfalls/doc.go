@@ -16,7 +16,7 @@
 // watchdog ends what would block forever, a recover catches what would
 // panic. Two of them race by design (RacyCounter, SharedErr): run them
 // under `go run -race ./cmd/demo pitfalls` to see the race detector name
-// them. The package's tests skip those two under -race ([RaceEnabled]).
+// them. The package's tests skip those two under -race.
 //
 // The fixes are in the lesson packages: workerpool.Window bounds and waits
 // and keeps every outcome (slides 3, 7), workerpool.Batches clamps the last

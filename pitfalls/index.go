@@ -20,7 +20,7 @@ import (
 // The last batch is always full, so when n is not a multiple of size,
 // i+j runs past the end: a panic in a goroutine, which kills the whole
 // process. The demo's safety net recovers it in each goroutine to count
-// the panics; the fix (hibernation) clamps the batch with min.
+// the panics; the fix, workerpool.Batches, clamps the last batch with min.
 func IndexPastEnd(n, size int) Finding {
 	replicaNodes := make([]int, n)
 	var checked, panics atomic.Int64

@@ -68,7 +68,7 @@ func TestIndexPastEnd(t *testing.T) {
 // The two racy shapes cannot run under -race (the detector would fail the
 // test, rightly); what can be checked without the race is checked here.
 func TestRacy(t *testing.T) {
-	if RaceEnabled {
+	if raceEnabled {
 		t.Skip("RacyCounter and SharedErr race by design; run: go test ./pitfalls (without -race)")
 	}
 	// The window held open loses updates on any machine, one CPU too.

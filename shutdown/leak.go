@@ -79,6 +79,12 @@ func renewUntilDone(ctx context.Context, every time.Duration, renew func(context
 		case <-ctx.Done(): // the exit condition
 			return nil
 		case <-t.C:
+			// The job may have ended at this very tick: select picks
+			// either ready case, and a renewal now would be for a lease
+			// nobody holds.
+			if ctx.Err() != nil {
+				return nil
+			}
 			if err := renewOnce(ctx, renew); err != nil {
 				cancel(err)
 				return err

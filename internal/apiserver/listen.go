@@ -84,7 +84,13 @@ func (l *Listener) Close() error {
 	defer cancel()
 	err := l.srv.Shutdown(ctx)
 	if err != nil {
+		// The drain gave up: cut what is left, and wait for the handlers
+		// Close cut off, as CloseNow does, so none outlives Close.
+		l.mu.Lock()
+		l.closing = true
+		l.mu.Unlock()
 		err = l.srv.Close()
+		l.handlers.Wait()
 	}
 	return l.wait(err)
 }

@@ -71,7 +71,7 @@ func registry(fs *flag.FlagSet) []pattern {
 			sockets: func(env report.Env) int { return env.ItemsOr(ssedemo.Clients) }},
 		{name: "hibernation", slides: "18-20", about: "100 resources in batches of 10; atomic counters",
 			run: hibernationdemo.Run, estimate: hibernationdemo.Estimate},
-		{name: "pitfalls", slides: "3, 7, 19, 22, 23", about: "the slides' bugs, run for real (not in the full run)",
+		{name: "pitfalls", slides: "3, 7, 14, 19, 22, 23", about: "the slides' bugs, run for real (not in the full run)",
 			run: func(ctx context.Context, env report.Env) error { return pitfallsdemo.Run(ctx, env) }, extra: true},
 	}
 }

@@ -205,7 +205,8 @@ func exposed(addr string) string {
 		return ""
 	}
 	return fmt.Sprintf("--serve %s is reachable from the network: anyone on it can open streams and hold "+
-		"requests; on stage keep 127.0.0.1", printable(addr))
+		"requests (the runtime's profiles stay off: they are served on loopback only); on stage keep 127.0.0.1",
+		printable(addr))
 }
 
 // printable escapes the control characters and invalid UTF-8 of s, as %q
@@ -241,12 +242,22 @@ func stepLines(opts options, stdin io.Reader, stdout io.Writer) <-chan stepLine 
 	if !opts.step || !isTerminal(stdin) || !isTerminal(stdout) {
 		return nil
 	}
-	lines := make(chan stepLine) // closed by the reader at end of input
+	return readLines(stdin)
+}
+
+// readLines stamps each line of r as it is typed and passes it on. The
+// channel is buffered so the reader never waits for a prompt to take a
+// line: two Enters pressed while a variant runs are both read, and stamped,
+// then; unbuffered, the second would be read only once the first was
+// taken, at the next prompt, and pass for its answer. Closed by the reader
+// at end of input.
+func readLines(r io.Reader) <-chan stepLine {
+	lines := make(chan stepLine, 64)
 	go func() {
 		defer close(lines)
-		sc := bufio.NewScanner(stdin)
+		sc := bufio.NewScanner(r)
 		for sc.Scan() {
-			lines <- stepLine{at: time.Now(), text: sc.Text()} // stamped as typed, not as read
+			lines <- stepLine{at: time.Now(), text: sc.Text()} // stamped as typed, not as taken
 		}
 	}()
 	return lines

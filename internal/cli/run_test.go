@@ -11,9 +11,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/pitfallsdemo"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
-	"github.com/go-concurrency-at-scale/go-concurrency-examples/pitfalls"
 )
 
 // demo runs the real entry point with args and returns what it printed.
@@ -151,7 +151,7 @@ func TestInterrupted(t *testing.T) {
 // ones of one pattern after it with --pitfalls. Not under -race: two of
 // them race by design.
 func TestPitfalls(t *testing.T) {
-	if pitfalls.RaceEnabled {
+	if pitfallsdemo.RaceEnabled {
 		t.Skip("the pitfalls race by design; run: go test ./cmd/demo (without -race)")
 	}
 	code, stdout, _ := demo(t, t.Context(), "pitfalls", "--scale", "0.01")

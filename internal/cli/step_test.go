@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"io"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -60,4 +61,38 @@ func TestStepNeedsATerminal(t *testing.T) {
 	if lines := stepLines(options{step: true}, strings.NewReader("\n"), &strings.Builder{}); lines != nil {
 		t.Error("stepLines read from a stdin that is not a terminal")
 	}
+}
+
+// The real reader, through a pipe: two Enters typed while a variant runs
+// are both type-ahead (unbuffered, the reader would take the second only
+// at the next prompt, and it would answer it).
+func TestStepTypeAheadThroughTheReader(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		pr, pw := io.Pipe()
+		defer pw.Close()
+		var out strings.Builder
+		step := stepper(t.Context(), &out, readLines(pr))
+		go pw.Write([]byte("\n\n")) // two Enters during the variant
+		synctest.Wait()
+		time.Sleep(time.Second) // the variant ends; the prompt comes
+
+		var returned atomic.Bool
+		go func() {
+			step("batches")
+			returned.Store(true)
+		}()
+		synctest.Wait()
+		if returned.Load() {
+			t.Fatal("the pause was skipped by Enters typed before its prompt")
+		}
+		go pw.Write([]byte("\n"))
+		synctest.Wait()
+		if !returned.Load() {
+			t.Fatal("an Enter after the prompt did not go on")
+		}
+		if got, want := out.String(), "  [Enter: batches]\x1b[1A\x1b[2K\r"; got != want {
+			t.Errorf("wrote %q, want the prompt, then only the prompt cleared", got)
+		}
+		pw.Close()
+	})
 }

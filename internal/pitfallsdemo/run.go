@@ -80,7 +80,7 @@ var perRacer = 200_000 / (1 + 24*raceBuild())
 
 // raceBuild is 1 in a -race build, whose instrumented counter is slower.
 func raceBuild() int {
-	if pitfalls.RaceEnabled {
+	if RaceEnabled {
 		return 1
 	}
 	return 0

@@ -37,7 +37,7 @@ func serve(ctx context.Context, env report.Env, opts Options) error {
 	api := apiserver.New(cfg)
 	mux := http.NewServeMux()
 	mux.Handle("/", api)
-	serving.Debug(mux)
+	serving.Debug(mux, env.Serve) // net/http/pprof, if env.Serve is loopback
 	var errs serving.ErrorLog
 	ln, err := apiserver.Listen(env.Serve, mux, &errs)
 	if err != nil {

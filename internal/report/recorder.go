@@ -9,7 +9,9 @@ import (
 
 // Observer is told about measurements as they happen, so cmd/demo can show
 // a heading, live progress and each row the moment it is measured. Its
-// methods are called on the scenario's goroutine, one at a time.
+// methods but Announce are called on the scenario's goroutine, one at a
+// time; Announce may be called from any goroutine, at any time (a server's
+// handlers say what each request did), and must be safe for that.
 type Observer interface {
 	// ScenarioStart is called once a scenario knows its name and size.
 	ScenarioStart(p Pattern)
@@ -70,7 +72,7 @@ func (r *Recorder) Report() Report {
 
 // Announce tells the person at the terminal something that is not a
 // measurement, such as where a --serve server listens and how to try it.
-// It is not part of the report.
+// It is not part of the report. It is safe to call from any goroutine.
 func (r *Recorder) Announce(line string) {
 	if r.obs != nil {
 		r.obs.Announce(line)

@@ -224,11 +224,18 @@ func Loopback(addr string) bool {
 // Debug mounts the runtime's profiles on mux under /debug/pprof/, as
 // net/http/pprof does on http.DefaultServeMux (which no server here uses):
 // goroutine counts and stacks while requests run, heap, CPU, the execution
-// trace. Only the --serve modes call it, on their own servers.
-func Debug(mux *http.ServeMux) {
+// trace. Only the --serve modes call it, and it mounts them only when addr,
+// where mux is served, is loopback: a profile shows a process's insides, and
+// a CPU profile or a trace costs it for as long as it is asked. It reports
+// whether it mounted them.
+func Debug(mux *http.ServeMux, addr string) bool {
+	if !Loopback(addr) {
+		return false
+	}
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return true
 }

@@ -75,8 +75,11 @@ func TestLoopback(t *testing.T) {
 }
 
 func TestDebugMountsProfiles(t *testing.T) {
+	if Debug(http.NewServeMux(), "0.0.0.0:8080") {
+		t.Error("the profiles mounted on a server reachable from the network")
+	}
 	mux := http.NewServeMux()
-	Debug(mux)
+	Debug(mux, "127.0.0.1:8080")
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/debug/pprof/goroutine?debug=1", nil))
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "goroutine profile: total") {

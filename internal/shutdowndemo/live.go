@@ -65,9 +65,15 @@ func (l *live) wrap(t *tracker, h http.Handler) http.Handler {
 		what := r.Method + " " + r.URL.RequestURI()
 		l.env.Rec.Announce(render.ShutdownRequestStarted(id, what, t.state().active))
 		start := time.Now()
-		over := time.AfterFunc(l.budget, func() { l.snapshot(id, what) })
+		snapped := make(chan struct{}) // closed when the snapshot, once begun, is written
+		over := time.AfterFunc(l.budget, func() {
+			defer close(snapped)
+			l.snapshot(id, what)
+		})
 		defer func() {
-			over.Stop()
+			if !over.Stop() {
+				<-snapped // begun: it finishes before the request is said to end
+			}
 			l.env.Rec.Announce(render.ShutdownRequestEnded(id, what, time.Since(start), endName(endOf(r))))
 		}()
 		h.ServeHTTP(w, r)

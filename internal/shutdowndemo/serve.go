@@ -134,7 +134,7 @@ func routes(life context.Context, env report.Env) http.Handler {
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, strings.TrimLeft(index, "\n"))
 	})
-	serving.Debug(mux) // net/http/pprof, on this loopback server only
+	serving.Debug(mux, env.Serve) // net/http/pprof, if env.Serve is loopback
 	return mux
 }
 

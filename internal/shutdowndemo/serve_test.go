@@ -295,9 +295,17 @@ func TestPprofOnlyOnServe(t *testing.T) {
 	life, kill := context.WithCancel(t.Context())
 	defer kill()
 	rec := httptest.NewRecorder()
-	routes(life, report.NewEnv(1, 1, nil)).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/debug/pprof/goroutine?debug=1", nil))
+	env := report.NewEnv(1, 1, nil)
+	env.Serve = "127.0.0.1:8080"
+	routes(life, env).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/debug/pprof/goroutine?debug=1", nil))
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "goroutine profile: total") {
 		t.Errorf("--serve's /debug/pprof/goroutine: %d %.60q", rec.Code, rec.Body.String())
+	}
+	env.Serve = "0.0.0.0:8080" // reachable from the network: no profiles
+	rec = httptest.NewRecorder()
+	routes(life, env).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/debug/pprof/goroutine?debug=1", nil))
+	if rec.Code == http.StatusOK {
+		t.Error("--serve 0.0.0.0 answers the runtime's profiles")
 	}
 	s, err := newServer(life, newMemNet(), http.NotFoundHandler())
 	if err != nil {

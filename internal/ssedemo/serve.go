@@ -102,7 +102,7 @@ func serveOn(ctx context.Context, ln net.Listener, st stage, announce func(strin
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write(page)
 	})
-	serving.Debug(mux)
+	serving.Debug(mux, ln.Addr().String()) // net/http/pprof, if ln is loopback
 	var errs serving.ErrorLog
 	srv := newServer(b, mux, &errs)
 	srv.ConnContext = slowLaneSocket(slowLn.Addr())

@@ -2,6 +2,6 @@
 
 package pitfalls
 
-// RaceEnabled is true in a -race build: tests then skip the two pitfalls
+// raceEnabled is true in a -race build: tests then skip the two pitfalls
 // that race by design, which the detector would (rightly) fail.
-const RaceEnabled = true
+const raceEnabled = true
