@@ -32,7 +32,9 @@ import (
 // Who cancels: RunWithLease gives job and renew one context derived from
 // ctx, and cancels it as soon as job returns (or panics); the loop selects
 // on its Done, the exit condition slide 23's loop lacks. renew calls never
-// overlap one another, and may run while job does.
+// overlap one another, and may run while job does; once job has returned,
+// none starts (one under way is waited for), even at the very tick job
+// returns on.
 //
 // Panics: job runs on the caller's goroutine, so a panic in it goes up to
 // the caller as usual, after the loop has ended. renew runs on the loop's
@@ -53,25 +55,43 @@ func RunWithLease(ctx context.Context, every time.Duration, renew func(context.C
 	var (
 		wg     sync.WaitGroup
 		panicE error // the loop's renew panic; written by the loop, read after wg.Wait
+		l      lease
 	)
 	// Deferred, so that a job that panics still ends the loop: with
 	// cancel and Wait after job's return, the panic would skip them and
 	// the loop would renew on for ever.
 	defer func() {
-		cancel(nil)
+		l.end(cancel)
 		wg.Wait()
 		if panicE != nil && !errors.Is(err, panicE) {
 			err = errors.Join(err, panicE)
 		}
 	}()
-	wg.Go(func() { panicE = renewUntilDone(ctx, every, renew, cancel) })
+	wg.Go(func() { panicE = renewUntilDone(ctx, every, renew, cancel, &l) })
 	return job(ctx)
 }
 
-// renewUntilDone calls renew every tick until ctx is done. A renew panic
-// ends it: it cancels ctx with the *workerpool.PanicError as the cause and
-// returns it.
-func renewUntilDone(ctx context.Context, every time.Duration, renew func(context.Context), cancel context.CancelCauseFunc) error {
+// lease says whether the job still holds its lease. A renewal runs with
+// mu held, and end takes it, so a renewal is never under way, nor starts,
+// once the job has returned: the tick the job ends on is a moment at which
+// the loop's select can pick either case.
+type lease struct {
+	mu    sync.Mutex
+	ended bool
+}
+
+// end ends the lease: it waits for a renewal under way, then cancels ctx.
+func (l *lease) end(cancel context.CancelCauseFunc) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.ended = true
+	cancel(nil)
+}
+
+// renewUntilDone calls renew every tick until ctx is done or the lease has
+// ended. A renew panic ends it: it cancels ctx with the
+// *workerpool.PanicError as the cause and returns it.
+func renewUntilDone(ctx context.Context, every time.Duration, renew func(context.Context), cancel context.CancelCauseFunc, l *lease) error {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -79,18 +99,22 @@ func renewUntilDone(ctx context.Context, every time.Duration, renew func(context
 		case <-ctx.Done(): // the exit condition
 			return nil
 		case <-t.C:
-			// The job may have ended at this very tick: select picks
-			// either ready case, and a renewal now would be for a lease
-			// nobody holds.
-			if ctx.Err() != nil {
-				return nil
-			}
-			if err := renewOnce(ctx, renew); err != nil {
+			if err := l.renew(ctx, renew); err != nil {
 				cancel(err)
 				return err
 			}
 		}
 	}
+}
+
+// renew calls renew unless the lease has ended, and returns its panic.
+func (l *lease) renew(ctx context.Context, renew func(context.Context)) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.ended {
+		return nil // the loop sees ctx done at its next select
+	}
+	return renewOnce(ctx, renew)
 }
 
 // renewOnce calls renew, and returns its panic as a *workerpool.PanicError.
