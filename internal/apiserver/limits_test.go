@@ -3,14 +3,13 @@ package apiserver
 import (
 	"bufio"
 	"io"
-	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/memnet"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/serving"
 )
 
@@ -72,12 +71,14 @@ func TestClusterScoped(t *testing.T) {
 func TestListenerClosesIdleConnections(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := newServer(New(Config{}), nil)
-		ln := &pipeListener{conns: make(chan net.Conn), closed: make(chan struct{})}
+		ln := memnet.Listen()
 		served := make(chan error, 1)
 		go func() { served <- srv.Serve(ln) }()
 		defer func() { srv.Close(); <-served }()
-		client, server := net.Pipe()
-		ln.conns <- server
+		client, err := ln.Dial(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
 		defer client.Close()
 		start := time.Now()
 		go io.WriteString(client, "GET "+path+"a HTTP/1.1\r\nHost: apiserver.test\r\n\r\n")
@@ -94,23 +95,3 @@ func TestListenerClosesIdleConnections(t *testing.T) {
 		}
 	})
 }
-
-// pipeListener is a listener of in-memory connections, for a server in a
-// synctest bubble (a real socket would block virtual time).
-type pipeListener struct {
-	conns  chan net.Conn
-	once   sync.Once
-	closed chan struct{}
-}
-
-func (l *pipeListener) Accept() (net.Conn, error) {
-	select {
-	case c := <-l.conns:
-		return c, nil
-	case <-l.closed:
-		return nil, net.ErrClosed
-	}
-}
-
-func (l *pipeListener) Close() error   { l.once.Do(func() { close(l.closed) }); return nil }
-func (l *pipeListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)} }

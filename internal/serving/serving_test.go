@@ -4,16 +4,16 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/memnet"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -87,47 +87,16 @@ func TestDebugMountsProfiles(t *testing.T) {
 	}
 }
 
-// pipeListener is a listener of in-memory connections, for a server in a
-// synctest bubble (a real socket would block virtual time).
-type pipeListener struct {
-	conns  chan net.Conn
-	once   sync.Once
-	closed chan struct{}
-}
-
-func newPipeListener() *pipeListener {
-	return &pipeListener{conns: make(chan net.Conn), closed: make(chan struct{})}
-}
-
-func (l *pipeListener) Accept() (net.Conn, error) {
-	select {
-	case c := <-l.conns:
-		return c, nil
-	case <-l.closed:
-		return nil, net.ErrClosed
-	}
-}
-
-func (l *pipeListener) Close() error   { l.once.Do(func() { close(l.closed) }); return nil }
-func (l *pipeListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)} }
-
-// dial opens a connection to the server and returns the client's end.
-func (l *pipeListener) dial() net.Conn {
-	client, server := net.Pipe()
-	l.conns <- server
-	return client
-}
-
 // A connection that has sent nothing yet (a browser's spare one) does not
 // hold up Shutdown: today's net/http waits for it until it is 5 s old, so
 // a drain with a 2 s timeout failed.
 func TestShutdownClosesConnectionsThatSentNothing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ln := newPipeListener()
+		ln := memnet.Listen()
 		srv := NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}), nil)
 		served := make(chan error, 1)
 		go func() { served <- srv.Serve(ln) }()
-		spare := ln.dial()
+		spare, _ := ln.Dial(t.Context())
 		defer spare.Close()
 		synctest.Wait() // accepted: StateNew
 
@@ -152,7 +121,7 @@ func TestShutdownClosesConnectionsThatSentNothing(t *testing.T) {
 // holds a descriptor for longer.
 func TestServerTimesOutIdleConnections(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ln := newPipeListener()
+		ln := memnet.Listen()
 		srv := NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), nil)
 		served := make(chan error, 1)
 		go func() { served <- srv.Serve(ln) }()
@@ -166,7 +135,7 @@ func TestServerTimesOutIdleConnections(t *testing.T) {
 			{"kept alive after its request", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", IdleTimeout},
 			{"headers never finished", "GET / HTTP/1.1\r\nHost: x\r\n", ReadHeaderTimeout},
 		} {
-			c := ln.dial()
+			c, _ := ln.Dial(t.Context())
 			start := time.Now()
 			go io.WriteString(c, tc.send) // a pipe blocks until the server reads
 			_, err := io.ReadAll(c)       // the answer, if any, then the server's close

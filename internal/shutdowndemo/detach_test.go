@@ -8,6 +8,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/memnet"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/shutdown"
 )
@@ -52,7 +53,7 @@ func TestLeaveOperation(t *testing.T) {
 					serve = func(j shutdown.Job) http.Handler { return shutdown.Detached(t.Context(), DeployTimeout, j) }
 				}
 				v := sc.Measure(t.Context(), report.Spec{Name: tc.name}, func(ctx context.Context, p *report.Probe) []error {
-					sr = leaveOperation(ctx, newMemNet(), serve, tc.deploy, len(deploySteps), DeployStep, UserLeaves, p)
+					sr = leaveOperation(ctx, memnet.New(), serve, tc.deploy, len(deploySteps), DeployStep, UserLeaves, p)
 					return sr.errs
 				})
 				if sr.Failure != nil {
@@ -84,7 +85,7 @@ func TestLeaveOperationCtrlC(t *testing.T) {
 		start := time.Now()
 		v := sc.Measure(ctx, report.Spec{Name: "deploy detach"}, func(ctx context.Context, p *report.Probe) []error {
 			serve := func(j shutdown.Job) http.Handler { return shutdown.Detached(ctx, DeployTimeout, j) }
-			sr = leaveOperation(ctx, newMemNet(), serve, true, len(deploySteps), DeployStep, UserLeaves, p)
+			sr = leaveOperation(ctx, memnet.New(), serve, true, len(deploySteps), DeployStep, UserLeaves, p)
 			return sr.errs
 		})
 		if took := time.Since(start); took != at {
@@ -110,7 +111,7 @@ func TestClientGivesUpBeforeSending(t *testing.T) {
 		start := time.Now()
 		var sr stepRun
 		sc.Measure(t.Context(), report.Spec{Name: "deploy"}, func(ctx context.Context, p *report.Probe) []error {
-			sr = leaveOperation(ctx, newMemNet(), shutdown.CancelOnDisconnect, true, len(deploySteps), DeployStep, 0, p)
+			sr = leaveOperation(ctx, memnet.New(), shutdown.CancelOnDisconnect, true, len(deploySteps), DeployStep, 0, p)
 			return sr.errs
 		})
 		if took := time.Since(start); took != arriveGrace || sr.Done != 0 {
@@ -120,7 +121,7 @@ func TestClientGivesUpBeforeSending(t *testing.T) {
 		start = time.Now()
 		var lr leaveRun
 		sc.Measure(t.Context(), report.Spec{Name: "create"}, func(ctx context.Context, p *report.Probe) []error {
-			lr = createAndLeave(ctx, newMemNet(), shutdown.CancelOnDisconnect, ClusterCalls, APICallLatency, 0, true, p)
+			lr = createAndLeave(ctx, memnet.New(), shutdown.CancelOnDisconnect, ClusterCalls, APICallLatency, 0, true, p)
 			return lr.errs
 		})
 		if took := time.Since(start); took != APICallLatency+arriveGrace || lr.Made != 0 {

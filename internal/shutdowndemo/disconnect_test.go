@@ -10,6 +10,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/memnet"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/shutdown"
@@ -81,7 +82,7 @@ func TestCreateAndLeave(t *testing.T) {
 				sc := env.Rec.Scenario(pattern, "14", "test", ClusterCalls)
 				var lr leaveRun
 				v := sc.Measure(t.Context(), report.Spec{Name: tc.name}, func(ctx context.Context, p *report.Probe) []error {
-					lr = createAndLeave(ctx, newMemNet(), tc.serve(t.Context()), ClusterCalls, APICallLatency, ClientPatience, tc.stopIsRight, p)
+					lr = createAndLeave(ctx, memnet.New(), tc.serve(t.Context()), ClusterCalls, APICallLatency, ClientPatience, tc.stopIsRight, p)
 					return lr.errs
 				})
 				if lr.Failure != nil {
@@ -116,7 +117,7 @@ func TestCreateAndLeaveCtrlC(t *testing.T) {
 		start := time.Now()
 		v := sc.Measure(ctx, report.Spec{Name: "ignores ctx"}, func(ctx context.Context, p *report.Probe) []error {
 			serve := func(j shutdown.Job) http.Handler { return IgnoreDisconnect(ctx, j) }
-			lr = createAndLeave(ctx, newMemNet(), serve, ClusterCalls, APICallLatency, ClientPatience, false, p)
+			lr = createAndLeave(ctx, memnet.New(), serve, ClusterCalls, APICallLatency, ClientPatience, false, p)
 			return lr.errs
 		})
 		if took := time.Since(start); took != at {

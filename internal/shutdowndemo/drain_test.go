@@ -10,6 +10,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/memnet"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 )
 
@@ -39,7 +40,7 @@ func TestSignalInFlight(t *testing.T) {
 				sc := env.Rec.Scenario(pattern, "14", "test", len(work))
 				var dr drainRun
 				v := sc.Measure(t.Context(), report.Spec{Name: tc.name}, func(ctx context.Context, p *report.Probe) []error {
-					dr = signalInFlight(ctx, newMemNet(), work, tc.stop, tc.cutIsRight, p)
+					dr = signalInFlight(ctx, memnet.New(), work, tc.stop, tc.cutIsRight, p)
 					return dr.errs
 				})
 				if dr.Failure != nil {
@@ -69,7 +70,7 @@ func TestSignalInFlight(t *testing.T) {
 // refusing is a network whose nth dial (from 1) is refused: a request that
 // never reaches its handler.
 type refusing struct {
-	*memNet
+	*memnet.Network
 	n     int64
 	dials atomic.Int64
 }
@@ -78,7 +79,7 @@ func (r *refusing) Dial(ctx context.Context, addr string) (net.Conn, error) {
 	if r.dials.Add(1) == r.n {
 		return nil, &net.OpError{Op: "dial", Net: "mem", Err: syscall.EMFILE}
 	}
-	return r.memNet.Dial(ctx, addr)
+	return r.Network.Dial(ctx, addr)
 }
 
 // A request that never reached its handler was not cut off by anything:
@@ -96,7 +97,7 @@ func TestSignalInFlightRequestNeverSent(t *testing.T) {
 		start := time.Now()
 		var dr drainRun
 		sc.Measure(ctx, report.Spec{Name: "Shutdown"}, func(ctx context.Context, p *report.Probe) []error {
-			dr = signalInFlight(ctx, &refusing{memNet: newMemNet(), n: 2}, work, graceful(ctx, 5*time.Second), 0, p)
+			dr = signalInFlight(ctx, &refusing{Network: memnet.New(), n: 2}, work, graceful(ctx, 5*time.Second), 0, p)
 			return dr.errs
 		})
 		if took := time.Since(start); took >= time.Minute {
@@ -133,7 +134,7 @@ func TestSignalInFlightCtrlCDuringTheDrain(t *testing.T) {
 		start := time.Now()
 		var dr drainRun
 		v := sc.Measure(ctx, report.Spec{Name: "Shutdown"}, func(ctx context.Context, p *report.Probe) []error {
-			dr = signalInFlight(ctx, newMemNet(), work, graceful(ctx, time.Hour), 0, p)
+			dr = signalInFlight(ctx, memnet.New(), work, graceful(ctx, time.Hour), 0, p)
 			return dr.errs
 		})
 		if lag := time.Since(start) - at; lag < 0 || lag > 550*time.Millisecond {

@@ -7,6 +7,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/memnet"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
 )
@@ -58,7 +59,7 @@ func TestLeaseRequests(t *testing.T) {
 			sc := env.Rec.Scenario(pattern, "23", "test", n)
 			var lr leakRun
 			v := sc.Measure(t.Context(), report.Spec{Name: "test"}, func(ctx context.Context, p *report.Probe) []error {
-				lr = leaseRequests(ctx, newMemNet(), leaky, n, LeaseJob, LeaseEvery, p)
+				lr = leaseRequests(ctx, memnet.New(), leaky, n, LeaseJob, LeaseEvery, p)
 				return lr.errs
 			})
 			if lr.Failure != nil {

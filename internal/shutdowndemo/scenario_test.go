@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/memnet"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 )
@@ -119,7 +120,7 @@ func boolInt(b bool) int {
 func TestRunInBubble(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		env := report.NewEnv(1, 1, nil)
-		if err := run(t.Context(), env, newMemNet()); err != nil {
+		if err := run(t.Context(), env, memnet.New()); err != nil {
 			t.Fatal(err)
 		}
 		rep := env.Rec.Report()
@@ -176,7 +177,7 @@ func TestRunCancelled(t *testing.T) {
 	var whole time.Duration
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
-		if err := run(t.Context(), report.NewEnv(1, 1, nil), newMemNet()); err != nil {
+		if err := run(t.Context(), report.NewEnv(1, 1, nil), memnet.New()); err != nil {
 			t.Fatal(err)
 		}
 		whole = time.Since(start)
@@ -188,7 +189,7 @@ func TestRunCancelled(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
 			time.AfterFunc(at, cancel)
 			start := time.Now()
-			err := run(ctx, env, newMemNet())
+			err := run(ctx, env, memnet.New())
 			if err == nil {
 				t.Fatalf("not cancelled at %v: the demo took %v before", at, whole)
 			}

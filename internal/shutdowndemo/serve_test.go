@@ -18,6 +18,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/memnet"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/render"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/report"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/sim"
@@ -69,7 +70,7 @@ type session struct {
 func serveSession(t *testing.T, ss session) (said string, after time.Duration, serveErr, reqErr error) {
 	t.Helper()
 	synctest.Test(t, func(t *testing.T) {
-		nw := newMemNet()
+		nw := memnet.New()
 		ln, err := nw.Listen()
 		if err != nil {
 			t.Fatal(err)
@@ -307,7 +308,7 @@ func TestPprofOnlyOnServe(t *testing.T) {
 	if rec.Code == http.StatusOK {
 		t.Error("--serve 0.0.0.0 answers the runtime's profiles")
 	}
-	s, err := newServer(life, newMemNet(), http.NotFoundHandler())
+	s, err := newServer(life, memnet.New(), http.NotFoundHandler())
 	if err != nil {
 		t.Fatal(err)
 	}

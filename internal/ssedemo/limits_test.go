@@ -15,6 +15,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/memnet"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/serving"
 )
 
@@ -169,11 +170,11 @@ func TestScenarioServerClosesIdleConnections(t *testing.T) {
 		b := newRealBroker(2)
 		defer b.Shutdown()
 		srv := newServer(b, newMux(b), nil)
-		ln := newPipeListener()
+		ln := memnet.Listen()
 		served := make(chan error, 1)
 		go func() { served <- srv.Serve(ln) }()
 		defer func() { srv.Close(); <-served }()
-		c, err := ln.dial(t.Context(), "", "")
+		c, err := ln.Dial(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}

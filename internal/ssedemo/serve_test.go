@@ -9,11 +9,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/internal/memnet"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/sse"
 )
 
@@ -137,47 +137,11 @@ func get(t *testing.T, url string) string {
 	return string(b)
 }
 
-// pipeListener is a listener of in-memory connections, for a server in a
-// synctest bubble (a real socket would block virtual time).
-type pipeListener struct {
-	conns  chan net.Conn
-	once   sync.Once
-	closed chan struct{}
-}
-
-func newPipeListener() *pipeListener {
-	return &pipeListener{conns: make(chan net.Conn), closed: make(chan struct{})}
-}
-
-func (l *pipeListener) Accept() (net.Conn, error) {
-	select {
-	case c := <-l.conns:
-		return c, nil
-	case <-l.closed:
-		return nil, net.ErrClosed
-	}
-}
-
-func (l *pipeListener) Close() error   { l.once.Do(func() { close(l.closed) }); return nil }
-func (l *pipeListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)} }
-
-func (l *pipeListener) dial(ctx context.Context, _, _ string) (net.Conn, error) {
-	client, server := net.Pipe()
-	select {
-	case l.conns <- server:
-		return client, nil
-	case <-l.closed:
-		return nil, net.ErrClosed
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
 // A request that does not end by itself holds the drain to its timeout;
 // shutdown then closes it and says so, rather than reporting a clean drain.
 func TestShutdownFallsBackToClose(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ln := newPipeListener()
+		ln := memnet.Listen()
 		started := make(chan struct{})
 		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			close(started)
@@ -185,7 +149,7 @@ func TestShutdownFallsBackToClose(t *testing.T) {
 		})}
 		served := make(chan error, 1)
 		go func() { served <- srv.Serve(ln) }()
-		client := &http.Client{Transport: &http.Transport{DialContext: ln.dial}}
+		client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) { return ln.Dial(ctx) }}}
 		defer client.CloseIdleConnections()
 		got := make(chan error, 1)
 		go func() {
