@@ -1,47 +1,20 @@
 package scenario
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"testing"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
-	"go.uber.org/goleak"
-
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/internal/fleet"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/internal/natsd"
+	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/internal/natsdtest"
 	"github.com/go-concurrency-at-scale/go-concurrency-examples/distributed/internal/report"
 )
 
 // srv is the package's embedded server, shut down before goleak looks.
 var srv *natsd.Server
 
-func TestMain(m *testing.M) {
-	s, err := natsd.Start()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	srv = s
-	if err := keepStreamsFolder(s.URL()); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	if err := srv.Shutdown(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		code = 1
-	}
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { natsdtest.Main(m, &srv) }
 
 // testScale: a trigger holds its connection 50ms, AckWait is 250ms.
 const testScale = 0.25
@@ -149,22 +122,4 @@ func TestStoppedReplicaDrains(t *testing.T) {
 	if waited := rv.Redelivered - rv.Nakked; waited != 0 {
 		t.Errorf("%d redelivered after AckWait (%s); want 0", waited, rv.Notes)
 	}
-}
-
-// keepStreamsFolder creates a stream that lives as long as the server, so
-// the tests' deletions never delete the account's last stream: nats-server
-// then removes the account's streams folder in the background, racing the
-// next test's stream creation ("could not create storage directory").
-func keepStreamsFolder(url string) error {
-	nc, err := nats.Connect(url)
-	if err != nil {
-		return err
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return err
-	}
-	_, err = js.CreateStream(context.Background(), jetstream.StreamConfig{Name: "KEEP", Subjects: []string{"keep"}})
-	return err
 }
